@@ -55,6 +55,8 @@ pub struct Kb {
     pub tiers: Vec<TierInfo>,
     /// Rules in file order (E, U, P, S).
     pub rules: Vec<Rule>,
+    /// Said with every result: what Spotter is not, and when to call for help.
+    pub disclaimer: String,
 }
 
 impl Kb {
@@ -71,7 +73,7 @@ impl Kb {
         let items = load::items(&i, &known)?;
         let tiers = load::tiers(&t, &known)?;
         let rules = load::rules(&r, &items.items, &known)?;
-        Ok(Kb { sections: items.sections, items: items.items, tiers, rules, sources })
+        Ok(Kb { sections: items.sections, items: items.items, tiers: tiers.tiers, disclaimer: tiers.disclaimer, rules, sources })
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {

@@ -369,8 +369,16 @@ pub(crate) fn condition(
     }
 }
 
-pub(crate) fn tiers(src: &SourceText<'_>, known_sources: &HashSet<&str>) -> Result<Vec<TierInfo>> {
+pub(crate) struct TiersOut {
+    pub tiers: Vec<TierInfo>,
+    pub disclaimer: String,
+}
+
+pub(crate) fn tiers(src: &SourceText<'_>, known_sources: &HashSet<&str>) -> Result<TiersOut> {
     let file: raw::TiersFile = parse(src)?;
+    if file.disclaimer.get_ref().trim().is_empty() {
+        return Err(src.error("disclaimer", span(&file.disclaimer), "the disclaimer is empty"));
+    }
     let mut out: Vec<TierInfo> = Vec::new();
     for t in &file.tier {
         let t = t.get_ref();
@@ -414,7 +422,7 @@ pub(crate) fn tiers(src: &SourceText<'_>, known_sources: &HashSet<&str>) -> Resu
         return Err(src.error("tier", None, format!("tier `{missing}` is missing")));
     }
     out.sort_by_key(|t| std::cmp::Reverse(t.tier));
-    Ok(out)
+    Ok(TiersOut { tiers: out, disclaimer: file.disclaimer.into_inner() })
 }
 
 pub(crate) fn rules(src: &SourceText<'_>, items: &[Item], known_sources: &HashSet<&str>) -> Result<Vec<Rule>> {
@@ -451,7 +459,34 @@ pub(crate) fn rules(src: &SourceText<'_>, items: &[Item], known_sources: &HashSe
         }
         let sources = check_sources(src, &format!("{key}.sources"), &r.sources, known_sources)?;
         let when = condition(src, &format!("{key}.when"), &r.when, &table, tier == Tier::SelfCare)?;
-        out.push(Rule { id, tier, title: r.title.clone(), reason: r.reason.get_ref().clone(), sources, when });
+        out.push(Rule {
+            id,
+            tier,
+            title: r.title.clone(),
+            reason: r.reason.get_ref().clone(),
+            say: r.say.clone(),
+            sources,
+            when,
+            unless: Vec::new(),
+        });
+    }
+    // `unless` may name rules defined later, so it is checked once all are known.
+    for (r, rule_pos) in file.rule.iter().map(|r| r.get_ref()).zip(0..) {
+        for other in r.unless.iter().flatten() {
+            let key = format!("rule[{}].unless", r.id.get_ref());
+            let Some(o) = out.iter().find(|x| x.id == *other.get_ref()) else {
+                return Err(src.error(key, span(other), format!("unknown rule `{}`", other.get_ref())));
+            };
+            if o.tier <= out[rule_pos].tier {
+                return Err(src.error(
+                    key,
+                    span(other),
+                    format!("`{}` is not more urgent than this rule: only a more urgent rule may replace it", o.id),
+                ));
+            }
+            let id = o.id.clone();
+            out[rule_pos].unless.push(id);
+        }
     }
     Ok(out)
 }

@@ -175,8 +175,14 @@ pub struct Rule {
     pub title: String,
     /// Why it matters, in plain words.
     pub reason: String,
+    /// How the rule's finding is put when Spotter suggests words for calling for help; when absent,
+    /// the `say` of each item that fired it is used.
+    pub say: Option<String>,
     pub sources: Vec<String>,
     pub when: Condition,
+    /// Not reported when one of these more urgent rules fires (U6 "alone" gives way to E4).
+    /// Only more urgent rules may be named, so this can never lower the tier.
+    pub unless: Vec<String>,
 }
 
 /// What a person is told for a tier.

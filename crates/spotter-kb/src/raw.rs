@@ -83,6 +83,7 @@ pub struct RawCondition {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TiersFile {
+    pub disclaimer: Spanned<String>,
     #[serde(default)]
     pub tier: Vec<Spanned<RawTier>>,
 }
@@ -112,6 +113,8 @@ pub struct RawRule {
     pub tier: Spanned<String>,
     pub title: String,
     pub reason: Spanned<String>,
+    pub say: Option<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
     pub when: Spanned<RawCondition>,
+    pub unless: Option<Vec<Spanned<String>>>,
 }

@@ -315,3 +315,9 @@ fn call_script_must_name_the_symptoms() {
         "{symptoms}",
     );
 }
+
+#[test]
+fn unless_must_name_a_more_urgent_rule() {
+    check_edit("triage/rules.toml", "unless = [\"E4\"]", "unless = [\"P2\"]", "rule[U6].unless", "not more urgent");
+    check_edit("triage/rules.toml", "unless = [\"E4\"]", "unless = [\"E44\"]", "rule[U6].unless", "unknown rule `E44`");
+}

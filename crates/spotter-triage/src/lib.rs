@@ -1,0 +1,124 @@
+//! Spotter's triage engine: answers in, the tier and every fired rule out. Pure library: no IO,
+//! no clock, no randomness, so the same answers always give the same result.
+//!
+//! The rules live in the knowledge base (`spotter-kb`, `data/triage/rules.toml`); this crate reads
+//! answers ([`intake`]), evaluates the rules' conditions ([`eval`]) and says what follows.
+
+pub mod eval;
+pub mod intake;
+
+pub use intake::{
+    Answer, Answers, IntakeError, Problem, check_answer, parse_answers_json, parse_complete_answers_json,
+    require_safety_critical,
+};
+pub use spotter_kb::Tier;
+
+use spotter_kb::{Item, Kb, Rule, TierInfo};
+
+/// A rule that fired, with the items whose answers fired it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired<'kb> {
+    pub rule: &'kb Rule,
+    pub items: Vec<&'kb str>,
+}
+
+/// The outcome of triage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Triage<'kb> {
+    /// The most urgent tier among the fired rules; `self_care` when none of E, U or P fired.
+    pub tier: Tier,
+    /// Every fired rule, most urgent tier first, then in knowledge-base order.
+    pub fired: Vec<Fired<'kb>>,
+    /// What the person is told for this tier.
+    pub info: &'kb TierInfo,
+    /// For `emergency`: what to say when calling for help, with the symptoms filled in.
+    pub call_script: Option<String>,
+}
+
+/// Runs every rule over the answers.
+pub fn triage<'kb>(kb: &'kb Kb, answers: &Answers) -> Triage<'kb> {
+    let mut fired: Vec<Fired<'kb>> = kb
+        .rules
+        .iter()
+        .filter(|r| eval::holds(&r.when, answers))
+        .map(|rule| {
+            let mut items = Vec::new();
+            eval::items_that_fired(&rule.when, answers, &mut items);
+            Fired { rule, items }
+        })
+        .collect();
+    // A rule that says `unless` gives way to the more urgent rule that replaces it.
+    let ids: Vec<&str> = fired.iter().map(|f| f.rule.id.as_str()).collect();
+    let replaced: Vec<bool> = fired.iter().map(|f| f.rule.unless.iter().any(|u| ids.contains(&u.as_str()))).collect();
+    let mut replaced = replaced.into_iter();
+    fired.retain(|_| !replaced.next().unwrap_or(false));
+    // Stable: within a tier the knowledge base's order is kept.
+    fired.sort_by_key(|f| std::cmp::Reverse(f.rule.tier));
+    let tier = fired.iter().map(|f| f.rule.tier).max().unwrap_or(Tier::SelfCare);
+    let info = kb.tier_info(tier);
+    let call_script = info.call_script.as_ref().map(|script| script.replace("{symptoms}", &symptom_list(kb, &fired)));
+    Triage { tier, fired, info, call_script }
+}
+
+/// The fired findings in the words a person can say on the phone: a rule's own `say`, or else
+/// each firing item's `say`; in order, without repeats.
+fn symptom_list(kb: &Kb, fired: &[Fired<'_>]) -> String {
+    let mut phrases: Vec<&str> = Vec::new();
+    for f in fired.iter().filter(|f| f.rule.tier > Tier::SelfCare) {
+        let own: Vec<&str> = match &f.rule.say {
+            Some(s) => vec![s.as_str()],
+            None => f.items.iter().filter_map(|id| kb.item(id).and_then(|i| i.say.as_deref())).collect(),
+        };
+        for p in own {
+            if !phrases.contains(&p) {
+                phrases.push(p);
+            }
+        }
+    }
+    join_words(&phrases)
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn join_words(parts: &[&str]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// An unanswered item that could make the result more urgent once answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CouldRaise<'kb> {
+    pub item: &'kb Item,
+    /// The most urgent tier of a rule that answering it (possibly with other unanswered items)
+    /// could fire.
+    pub up_to: Tier,
+}
+
+/// Unanswered items that could raise the tier above `current`: for every rule more urgent than
+/// `current` that does not fire, if some answers to the unanswered items it reads could make it
+/// fire, those items are listed. Combinations are covered: sciatica in both legs needs both the
+/// spread and the side, and both are listed when both are missing. In the knowledge base's order.
+pub fn could_raise<'kb>(kb: &'kb Kb, answers: &Answers, current: Tier) -> Vec<CouldRaise<'kb>> {
+    let mut up_to: Vec<(usize, Tier)> = Vec::new();
+    for rule in kb.rules.iter().filter(|r| r.tier > current) {
+        let mut needed = Vec::new();
+        if eval::could_hold(&rule.when, answers, &mut needed) {
+            for id in needed {
+                let Some(pos) = kb.items.iter().position(|i| i.id == id) else { continue };
+                match up_to.iter_mut().find(|(p, _)| *p == pos) {
+                    Some((_, t)) => *t = (*t).max(rule.tier),
+                    None => up_to.push((pos, rule.tier)),
+                }
+            }
+        }
+    }
+    up_to.sort_by_key(|(pos, _)| *pos);
+    up_to.into_iter().map(|(pos, tier)| CouldRaise { item: &kb.items[pos], up_to: tier }).collect()
+}
+
+/// Only the tier: the rules, without collecting items or texts.
+pub fn tier_only(kb: &Kb, answers: &Answers) -> Tier {
+    kb.rules.iter().filter(|r| eval::holds(&r.when, answers)).map(|r| r.tier).max().unwrap_or(Tier::SelfCare)
+}
