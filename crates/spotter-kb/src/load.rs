@@ -196,7 +196,7 @@ fn item_kind(src: &SourceText<'_>, key: &str, it: &raw::RawItem) -> Result<ItemK
                 if out.iter().any(|c| c.id == *vid) {
                     return Err(src.error(format!("{key}.values"), span(&v.id), format!("value `{vid}` is listed twice")));
                 }
-                out.push(Choice { id: vid.clone(), label: v.label.clone() });
+                out.push(Choice { id: vid.clone(), label: v.label.clone(), say: v.say.clone() });
             }
             Ok(if kind == "choice" { ItemKind::Choice { values: out } } else { ItemKind::Multi { values: out } })
         }

@@ -74,6 +74,9 @@ pub struct Section {
 pub struct Choice {
     pub id: String,
     pub label: String,
+    /// How this answer is put when Spotter suggests words for calling for help (overrides the
+    /// item's `say`).
+    pub say: Option<String>,
 }
 
 /// What kind of answer an item takes.

@@ -62,6 +62,7 @@ pub struct RawItem {
 pub struct RawChoice {
     pub id: Spanned<String>,
     pub label: String,
+    pub say: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

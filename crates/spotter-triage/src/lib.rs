@@ -56,18 +56,18 @@ pub fn triage<'kb>(kb: &'kb Kb, answers: &Answers) -> Triage<'kb> {
     fired.sort_by_key(|f| std::cmp::Reverse(f.rule.tier));
     let tier = fired.iter().map(|f| f.rule.tier).max().unwrap_or(Tier::SelfCare);
     let info = kb.tier_info(tier);
-    let call_script = info.call_script.as_ref().map(|script| script.replace("{symptoms}", &symptom_list(kb, &fired)));
+    let call_script = info.call_script.as_ref().map(|script| script.replace("{symptoms}", &symptom_list(kb, answers, &fired)));
     Triage { tier, fired, info, call_script }
 }
 
 /// The fired findings in the words a person can say on the phone: a rule's own `say`, or else
-/// each firing item's `say`; in order, without repeats.
-fn symptom_list(kb: &Kb, fired: &[Fired<'_>]) -> String {
+/// for each firing item the `say` of the value answered, or of the item; in order, without repeats.
+fn symptom_list(kb: &Kb, answers: &Answers, fired: &[Fired<'_>]) -> String {
     let mut phrases: Vec<&str> = Vec::new();
     for f in fired.iter().filter(|f| f.rule.tier > Tier::SelfCare) {
         let own: Vec<&str> = match &f.rule.say {
             Some(s) => vec![s.as_str()],
-            None => f.items.iter().filter_map(|id| kb.item(id).and_then(|i| i.say.as_deref())).collect(),
+            None => f.items.iter().filter_map(|id| kb.item(id).and_then(|i| item_say(i, answers.get(id)))).collect(),
         };
         for p in own {
             if !phrases.contains(&p) {
@@ -76,6 +76,14 @@ fn symptom_list(kb: &Kb, fired: &[Fired<'_>]) -> String {
         }
     }
     join_words(&phrases)
+}
+
+fn item_say<'kb>(item: &'kb Item, answer: Option<&Answer>) -> Option<&'kb str> {
+    let value_say = match answer {
+        Some(Answer::Choice(v)) => item.kind.choices().iter().find(|c| c.id == *v).and_then(|c| c.say.as_deref()),
+        _ => None,
+    };
+    value_say.or(item.say.as_deref())
 }
 
 /// "a", "a and b", "a, b and c".

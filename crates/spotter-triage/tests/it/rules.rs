@@ -193,7 +193,7 @@ fn emergency_call_script_names_the_symptoms() {
     let answers = crate::common::parse(&with(&json!({"saddle_numbness": true, "leg_weakness": "both_legs", "fever": true})));
     let t = spotter_triage::triage(crate::common::kb(), &answers);
     let script = t.call_script.expect("emergency has a call script");
-    assert!(script.contains("numbness in my groin or saddle area, new weakness in my legs and a fever"), "{script}");
+    assert!(script.contains("numbness in my groin or saddle area, new weakness in both legs and a fever"), "{script}");
     assert!(!script.contains("{symptoms}"));
     // Other tiers have none.
     let t = spotter_triage::triage(crate::common::kb(), &crate::common::parse(&with(&json!({"fever": true}))));

@@ -1,0 +1,96 @@
+//! Command-line interface definitions (clap).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "spotter",
+    version,
+    about = "Spotter watches your back on leg day: does this back pain need a doctor, and how soon?",
+    long_about = "Spotter watches your back on leg day. It asks about the warning signs that mean back pain \
+                  needs a doctor (now, today, or in the next days) and otherwise says it is safe to manage \
+                  yourself. It runs offline; your answers never leave this machine.\n\n\
+                  Spotter is not a diagnosis. If you feel very unwell, call your emergency number.",
+    after_help = "Examples:\n  spotter check                                   answer the questions in the terminal\n  \
+                  spotter triage --answers examples/intake-self-care.json\n  \
+                  spotter triage --answers - --format json < answers.json"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    pub fn write_global(self) {
+        match self {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+        .write_global();
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Triage from an answers file: the tier, every warning sign found, and what to do next
+    #[command(after_help = "Examples:\n  spotter triage --answers examples/intake-self-care.json\n  \
+                  spotter triage --answers examples/intake-emergency.json --format json\n  \
+                  cat answers.json | spotter triage --answers -\n\n\
+                  The file is a JSON object of item id to value, e.g. {\"saddle_numbness\": false, \"pain_now\": 4}.\n\
+                  These safety-critical items must be present: the eight cauda-equina items, leg_weakness,\n\
+                  numbness_tingling, major_trauma and chest_or_abdominal_pain. Run `spotter check` to be asked\n\
+                  instead. Exit codes: 0 result printed, 2 invalid or incomplete answers (nothing printed on stdout).")]
+    Triage(TriageArgs),
+
+    /// Answer the questions one by one in the terminal, then get the result
+    #[command(after_help = "Examples:\n  spotter check\n  spotter check --save my-answers.json\n  \
+                  printf 'y\\n...' | spotter check          (answers can be piped in, one per line)\n\n\
+                  Answer y or n, a number, or the number of a choice; `?` repeats the help, `skip` leaves a\n\
+                  question that is not safety-critical unanswered.")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// The answers: a JSON file, or `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Output format of the result (with json, the questions go to standard error)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Save your answers to this file (refused if it exists, unless --force)
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Overwrite the --save file if it exists
+    #[arg(long, requires = "save")]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}

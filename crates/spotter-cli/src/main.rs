@@ -1,0 +1,87 @@
+//! The `spotter` binary: command-line parsing, reading input at the edge, and exit codes
+//! (0 success, 2 invalid or incomplete input, 1 anything else).
+
+mod check;
+mod cli;
+mod render;
+mod style;
+
+use anyhow::Context;
+use clap::Parser;
+use spotter_kb::Kb;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+/// An error caused by what the user gave us (exit code 2): bad or incomplete input, a file that
+/// cannot be read. Everything else exits with 1.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+pub fn input_error(message: impl Into<String>) -> anyhow::Error {
+    InputError(message.into()).into()
+}
+
+fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            // clap prints help and version to stdout with success, usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    args.color.write_global();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // The reader went away (`spotter ... | head`): nothing more to say.
+            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+            let code = if e.downcast_ref::<InputError>().is_some() { 2 } else { 1 };
+            let mut err = anstream::stderr();
+            let _ = writeln!(err, "{}error:{} {e:#}", style::ERROR.render(), style::ERROR.render_reset());
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(args: cli::Cli) -> anyhow::Result<()> {
+    let kb = Kb::builtin().context("the built-in knowledge base failed to load")?;
+    match args.command {
+        cli::Command::Triage(a) => triage(&kb, &a),
+        cli::Command::Check(a) => check::run(&kb, &a),
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| input_error(format!("cannot read the answers from standard input: {e}")))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| input_error(format!("cannot read answers file {}: {e}", path.display())))
+    }
+}
+
+fn triage(kb: &Kb, a: &cli::TriageArgs) -> anyhow::Result<()> {
+    let text = read_input(&a.answers)?;
+    let answers = spotter_triage::parse_complete_answers_json(kb, &text).map_err(|e| {
+        let source = if a.answers.as_os_str() == "-" { "standard input".to_string() } else { a.answers.display().to_string() };
+        input_error(format!("invalid answers in {source}: {e}"))
+    })?;
+    let mut out = anstream::stdout();
+    render::write_result(&mut out, kb, &answers, a.format)?;
+    Ok(())
+}

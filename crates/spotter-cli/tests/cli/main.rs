@@ -1,0 +1,291 @@
+//! End-to-end tests of the `spotter` binary: the interfaces of spec/triage.md, bad input,
+//! the interactive check driven through a pipe, and snapshots of what a person reads.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example(name: &str) -> PathBuf {
+    root().join("examples").join(name)
+}
+
+/// Runs `spotter` with `args`, feeding `stdin`, without colour and at a fixed width.
+fn spotter(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spotter"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "88")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spotter starts");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("spotter runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).expect("utf-8 output")
+}
+
+fn json_of(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
+}
+
+/// The rule ids in a JSON result's `reasons`.
+fn rules(v: &Value) -> Vec<&str> {
+    v["reasons"].as_array().expect("reasons").iter().map(|r| r["rule"].as_str().expect("rule")).collect()
+}
+
+mod triage {
+    use super::*;
+
+    #[test]
+    fn json_interface_of_the_spec() {
+        let v = json_of(&spotter(&["triage", "--answers", example("intake-emergency.json").to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(v["tier"], "emergency");
+        assert_eq!(rules(&v), ["E1", "P1", "P3"]);
+        assert_eq!(v["reasons"][0]["items"], serde_json::json!(["saddle_numbness", "bladder_difficulty_starting"]));
+        assert!(v["call_script"].as_str().unwrap().contains("numbness in my groin or saddle area"));
+        assert!(v["disclaimer"].as_str().unwrap().contains("not a diagnosis"));
+    }
+
+    #[test]
+    fn answers_from_standard_input() {
+        let body = std::fs::read_to_string(example("intake-urgent.json")).unwrap();
+        let v = json_of(&spotter(&["triage", "--answers", "-", "--format", "json"], &body));
+        assert_eq!(v["tier"], "urgent");
+        assert_eq!(rules(&v), ["U5", "P1"]);
+    }
+
+    #[test]
+    fn self_care_names_transient_tingling_as_nerve_tension() {
+        let v = json_of(&spotter(&["triage", "--answers", example("intake-self-care.json").to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(v["tier"], "self_care");
+        assert_eq!(rules(&v), ["S1"]);
+        let reason = v["reasons"][0]["reason"].as_str().unwrap();
+        assert!(reason.contains("nerve tension") && reason.contains("Re-check if it persists"), "{reason}");
+        assert_eq!(v["unanswered_could_raise"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn text_output_snapshots() {
+        for name in ["self-care", "urgent", "emergency"] {
+            let out = spotter(&["triage", "--answers", example(&format!("intake-{name}.json")).to_str().unwrap()], "");
+            assert_eq!(out.status.code(), Some(0));
+            insta::assert_snapshot!(format!("triage_text_{name}"), text(&out.stdout));
+        }
+    }
+
+    #[test]
+    fn json_output_snapshot() {
+        let out = spotter(&["triage", "--answers", example("intake-urgent.json").to_str().unwrap(), "--format", "json"], "");
+        let mut v = json_of(&out);
+        v["spotter_version"] = "[version]".into();
+        insta::assert_json_snapshot!("triage_json_urgent", v);
+    }
+
+    /// Runs triage on `body` from stdin and returns stderr, checking exit code 2 and empty stdout.
+    fn refused(body: &str) -> String {
+        let out = spotter(&["triage", "--answers", "-", "--format", "json"], body);
+        assert_eq!(out.status.code(), Some(2), "stdout: {}", text(&out.stdout));
+        assert!(out.stdout.is_empty(), "no tier may be printed: {}", text(&out.stdout));
+        text(&out.stderr)
+    }
+
+    fn complete_with(extra: &str) -> String {
+        let base = std::fs::read_to_string(example("intake-self-care.json")).unwrap();
+        base.trim_end().trim_end_matches('}').to_string() + "," + extra + "}"
+    }
+
+    #[test]
+    fn invalid_json_is_refused_with_its_position() {
+        let err = refused("{\"fever\": false,,}");
+        assert!(err.contains("not valid JSON") && err.contains("line 1, column 17"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let err = refused(&complete_with("\"age_years\": \"thirty\""));
+        // A repeated key is also refused: age_years is already in the example.
+        assert!(err.contains("age_years"), "{err}");
+        let base = std::fs::read_to_string(example("intake-self-care.json")).unwrap().replace("\"fever\": false", "\"fever\": \"no\"");
+        let err = refused(&base);
+        assert!(err.contains("`fever`: expected true or false, got a string \"no\""), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_and_unknown_ids_are_named() {
+        let base = std::fs::read_to_string(example("intake-self-care.json")).unwrap().replace("\"pain_now\": 4", "\"pain_now\": 14");
+        let err = refused(&base);
+        assert!(err.contains("`pain_now`: 14 is out of range: expected 0 to 10"), "{err}");
+        let err = refused(&complete_with("\"butt_wink\": true"));
+        assert!(err.contains("`butt_wink`: is not an item Spotter knows"), "{err}");
+        let base = std::fs::read_to_string(example("intake-self-care.json")).unwrap().replace("\"leg_weakness\": \"none\"", "\"leg_weakness\": \"left\"");
+        let err = refused(&base);
+        assert!(err.contains("`leg_weakness`: \"left\" is not an allowed value (expected one of none, one_leg, both_legs)"), "{err}");
+    }
+
+    #[test]
+    fn missing_safety_critical_items_are_named_and_no_tier_is_guessed() {
+        let err = refused("{\"pain_now\": 3, \"saddle_numbness\": false}");
+        for id in ["altered_sensation_wiping", "bladder_difficulty_starting", "sexual_dysfunction_new", "leg_weakness", "numbness_tingling", "major_trauma", "chest_or_abdominal_pain"] {
+            assert!(err.contains(id), "{id} not named: {err}");
+        }
+        assert!(!err.contains("saddle_numbness,"), "answered item named as missing: {err}");
+    }
+
+    #[test]
+    fn not_an_object_and_missing_file() {
+        assert!(refused("[]").contains("must be one JSON object"));
+        let out = spotter(&["triage", "--answers", "/nonexistent/answers.json"], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("cannot read answers file /nonexistent/answers.json"));
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        let out = spotter(&["triage"], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("--answers"));
+        let out = spotter(&["triage", "--answers", "x.json", "--format", "yaml"], "");
+        assert_eq!(out.status.code(), Some(2));
+    }
+}
+
+mod check {
+    use super::*;
+
+    /// Every answer "no" or the mildest choice: age, trauma, chest, days, 8 cauda-equina items,
+    /// leg weakness, foot drop, numbness, pain now and worst, character, spread, pattern, night,
+    /// cough, trend (improving, so rest days are not asked), 8 general-health flags.
+    const ALL_CLEAR: &str = "30\nn\nn\n2\nn\nn\nn\nn\nn\nn\nn\nn\n1\nn\n1\n3\n4\n1,2\n1\n1\nn\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\n";
+
+    #[test]
+    fn all_clear_is_self_care() {
+        let out = spotter(&["check"], ALL_CLEAR);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(s.contains("SELF-CARE"), "{s}");
+        assert!(s.contains("None of the warning signs Spotter asks about is present"), "{s}");
+    }
+
+    #[test]
+    fn every_cauda_equina_question_is_asked_explicitly() {
+        let s = text(&spotter(&["check"], ALL_CLEAR).stdout);
+        for phrase in [
+            "saddle", "wipe after the toilet", "hard to pee", "feel less when you pee", "leaked urine",
+            "control of your bowels", "need to open your bowels", "change in sex",
+        ] {
+            assert!(s.contains(phrase), "no question about {phrase:?}");
+        }
+    }
+
+    #[test]
+    fn an_emergency_answer_is_announced_at_once_and_only_safety_questions_follow() {
+        // saddle numbness: yes; then the other 7 cauda-equina items, leg weakness and numbness.
+        let script = "30\nn\nn\n2\ny\nn\nn\nn\nn\nn\nn\nn\n1\n1\n";
+        let out = spotter(&["check"], script);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        let announced = s.find("That answer is an emergency sign").expect("announced");
+        let next_question = s.find("When you wipe after the toilet").expect("next question");
+        assert!(announced < next_question, "announced before the next question");
+        assert!(s.contains("9 safety questions are left"), "{s}");
+        assert!(!s.contains("How bad is the back pain"), "pain questions cannot change an emergency");
+        assert!(s.contains("  EMERGENCY  "), "{s}");
+        assert!(s.contains("What to say when you call"));
+    }
+
+    #[test]
+    fn bad_replies_are_asked_again() {
+        let script = ALL_CLEAR.replacen("30\nn\n", "thirty\n30\nmaybe\n?\nn\n", 1);
+        let out = spotter(&["check"], &script);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(s.contains("Please type a whole number from 10 to 110 years."), "{s}");
+        assert!(s.contains("Please answer y (yes) or n (no)."), "{s}");
+        assert!(s.contains("SELF-CARE"));
+    }
+
+    #[test]
+    fn safety_questions_cannot_be_skipped_but_others_can() {
+        // Skip the age (allowed), try to skip trauma (refused, then answered).
+        let script = ALL_CLEAR.replacen("30\nn\n", "skip\nskip\nn\n", 1);
+        let out = spotter(&["check", "--format", "json"], &script);
+        let v = json_of(&out);
+        assert_eq!(v["tier"], "self_care");
+        assert!(text(&out.stderr).contains("cannot be skipped"));
+    }
+
+    #[test]
+    fn answers_that_end_early_give_no_result() {
+        let out = spotter(&["check"], "30\nn\nn\n2\nn\n");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(!text(&out.stdout).contains("SELF-CARE"));
+        assert!(text(&out.stderr).contains("ended before question `altered_sensation_wiping` was answered"), "{}", text(&out.stderr));
+    }
+
+    #[test]
+    fn follow_ups_are_asked_only_when_they_apply() {
+        // Numbness in one leg: the persistence follow-up is asked; "n" keeps it self-care.
+        let script = ALL_CLEAR.replacen("1\nn\n1\n3\n", "1\nn\n2\nn\n3\n", 1);
+        let out = spotter(&["check", "--format", "json"], &script);
+        let v = json_of(&out);
+        assert_eq!(rules(&v), ["S1"]);
+        assert!(text(&out.stderr).contains("Does the numbness or tingling stay"));
+        let all_clear = text(&spotter(&["check"], ALL_CLEAR).stdout);
+        assert!(!all_clear.contains("Does the numbness or tingling stay"));
+    }
+
+    #[test]
+    fn saved_answers_give_the_same_result_through_triage() {
+        let dir = std::env::temp_dir().join(format!("spotter-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("answers.json");
+        let _ = std::fs::remove_file(&file);
+        let script = ALL_CLEAR.replacen("1\nn\n1\n3\n", "1\nn\n2\ny\n3\n", 1); // persistent numbness: urgent
+        let out = spotter(&["check", "--format", "json", "--save", file.to_str().unwrap()], &script);
+        let from_check = json_of(&out);
+        assert_eq!(from_check["tier"], "urgent");
+        let from_file = json_of(&spotter(&["triage", "--answers", file.to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(from_check, from_file);
+        // An existing file is not overwritten without --force, and is left as it was.
+        let before = std::fs::read(&file).unwrap();
+        let out = spotter(&["check", "--save", file.to_str().unwrap()], ALL_CLEAR);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("already exists"));
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        let out = spotter(&["check", "--save", file.to_str().unwrap(), "--force"], ALL_CLEAR);
+        assert_eq!(out.status.code(), Some(0));
+        assert_ne!(std::fs::read(&file).unwrap(), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn transcript_snapshot() {
+        let out = spotter(&["check"], ALL_CLEAR);
+        insta::assert_snapshot!("check_all_clear", text(&out.stdout));
+    }
+}
+
+mod help {
+    use super::*;
+
+    #[test]
+    fn every_command_has_help_with_examples_and_there_is_a_version() {
+        for args in [vec!["--help"], vec!["triage", "--help"], vec!["check", "--help"]] {
+            let out = spotter(&args, "");
+            assert_eq!(out.status.code(), Some(0));
+            assert!(text(&out.stdout).contains("Examples:"), "{args:?}");
+        }
+        let out = spotter(&["--version"], "");
+        assert_eq!(text(&out.stdout).trim(), format!("spotter {}", env!("CARGO_PKG_VERSION")));
+    }
+}
