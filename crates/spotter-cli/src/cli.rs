@@ -12,7 +12,8 @@ use std::path::PathBuf;
                   needs a doctor (now, today, or in the next days) and otherwise says it is safe to manage \
                   yourself. It runs offline; your answers never leave this machine.\n\n\
                   Spotter is not a diagnosis. If you feel very unwell, call your emergency number.",
-    after_help = "Examples:\n  spotter check                                   answer the questions in the terminal\n  \
+    after_help = "Examples:\n  spotter demo                                    run on the built-in examples\n  \
+                  spotter check                                   answer the questions in the terminal\n  \
                   spotter triage --answers examples/intake-self-care.json\n  \
                   spotter triage --answers - --format json < answers.json"
 )]
@@ -45,6 +46,10 @@ impl ColorWhen {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run Spotter on its built-in example data and print what a person would see
+    #[command(after_help = "Examples:\n  spotter demo\n  spotter demo --format json")]
+    Demo(DemoArgs),
+
     /// Triage from an answers file: the tier, every warning sign found, and what to do next
     #[command(after_help = "Examples:\n  spotter triage --answers examples/intake-self-care.json\n  \
                   spotter triage --answers examples/intake-emergency.json --format json\n  \
@@ -61,6 +66,13 @@ pub enum Command {
                   Answer y or n, a number, or the number of a choice; `?` repeats the help, `skip` leaves a\n\
                   question that is not safety-critical unanswered.")]
     Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

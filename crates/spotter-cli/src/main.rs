@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod demo;
 mod render;
 mod style;
 
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // The reader went away (`spotter ... | head`): nothing more to say.
-            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             let code = if e.downcast_ref::<InputError>().is_some() { 2 } else { 1 };
@@ -54,11 +55,20 @@ fn main() -> ExitCode {
     }
 }
 
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let io = c.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+        let json = c.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind);
+        io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn run(args: cli::Cli) -> anyhow::Result<()> {
     let kb = Kb::builtin().context("the built-in knowledge base failed to load")?;
     match args.command {
         cli::Command::Triage(a) => triage(&kb, &a),
         cli::Command::Check(a) => check::run(&kb, &a),
+        cli::Command::Demo(a) => demo::run(&kb, &a),
     }
 }
 

@@ -232,6 +232,8 @@ pub(crate) fn condition(
         ("has_any", r.has_any.is_some()),
         ("ge", r.ge.is_some()),
         ("gt", r.gt.is_some()),
+        ("lt", r.lt.is_some()),
+        ("le", r.le.is_some()),
         ("all", r.all.is_some()),
         ("any", r.any.is_some()),
     ]
@@ -243,7 +245,7 @@ pub(crate) fn condition(
             key,
             span(c),
             format!(
-                "a condition needs exactly one of is, eq, in, has_any, ge, gt, all, any (found {})",
+                "a condition needs exactly one of is, eq, in, has_any, ge, gt, lt, le, all, any (found {})",
                 if ops.is_empty() { "none".to_string() } else { ops.join(", ") }
             ),
         ));
@@ -284,8 +286,8 @@ pub(crate) fn condition(
         )
     };
     let if_unanswered = match &r.if_unanswered {
-        Some(u) if !matches!(op, "eq" | "in" | "ge" | "gt") => {
-            return Err(src.error(format!("{key}.if_unanswered"), span(u), "`if_unanswered` only applies to eq, in, ge and gt"));
+        Some(u) if !matches!(op, "eq" | "in" | "ge" | "gt" | "lt" | "le") => {
+            return Err(src.error(format!("{key}.if_unanswered"), span(u), "`if_unanswered` only applies to eq, in, ge, gt, lt and le"));
         }
         Some(u) => *u.get_ref(),
         None => false,
@@ -348,8 +350,16 @@ pub(crate) fn condition(
             let values = check_values(&list)?;
             Ok(Condition::HasAny { item: id, values })
         }
-        "ge" | "gt" => {
-            let t = r.ge.as_ref().or(r.gt.as_ref()).expect("op is ge or gt");
+        "ge" | "gt" | "lt" | "le" => {
+            let below = matches!(op, "lt" | "le");
+            if below && !allow_negative {
+                return Err(src.error(
+                    format!("{key}.{op}"),
+                    span(c),
+                    format!("`{op}` is not allowed here: a \"less than\" condition could lower the tier when a worse value is reported"),
+                ));
+            }
+            let t = r.ge.as_ref().or(r.gt.as_ref()).or(r.lt.as_ref()).or(r.le.as_ref()).expect("op is a comparison");
             let (lo, hi) = match &item.kind {
                 ItemKind::Integer { min, max, .. } => (*min as f64, *max as f64),
                 ItemKind::Number { min, max, .. } => (*min, *max),
@@ -363,7 +373,12 @@ pub(crate) fn condition(
                     format!("threshold {v} is outside the range of `{id}` ({lo}..={hi})"),
                 ));
             }
-            Ok(Condition::AtLeast { item: id, threshold: v, strict: op == "gt", if_unanswered })
+            let strict = matches!(op, "gt" | "lt");
+            Ok(if below {
+                Condition::AtMost { item: id, threshold: v, strict, if_unanswered }
+            } else {
+                Condition::AtLeast { item: id, threshold: v, strict, if_unanswered }
+            })
         }
         _ => unreachable!("all operators handled"),
     }

@@ -142,6 +142,9 @@ pub enum Condition {
     /// A numeric item at or above (`strict = false`) or above (`strict = true`) `threshold`,
     /// in the item's unit.
     AtLeast { item: String, threshold: f64, strict: bool, if_unanswered: bool },
+    /// A numeric item at or below (`strict = false`) or below (`strict = true`) `threshold`. A
+    /// "less is worse" test: allowed only where it cannot lower a triage tier (not in E, U, P rules).
+    AtMost { item: String, threshold: f64, strict: bool, if_unanswered: bool },
     All(Vec<Condition>),
     Any(Vec<Condition>),
 }
@@ -159,7 +162,8 @@ impl Condition {
             Condition::Is { item, .. }
             | Condition::In { item, .. }
             | Condition::HasAny { item, .. }
-            | Condition::AtLeast { item, .. } => {
+            | Condition::AtLeast { item, .. }
+            | Condition::AtMost { item, .. } => {
                 if !out.contains(&item.as_str()) {
                     out.push(item);
                 }

@@ -76,6 +76,8 @@ pub struct RawCondition {
     pub has_any: Option<Spanned<Vec<Spanned<String>>>>,
     pub ge: Option<Spanned<f64>>,
     pub gt: Option<Spanned<f64>>,
+    pub lt: Option<Spanned<f64>>,
+    pub le: Option<Spanned<f64>>,
     pub if_unanswered: Option<Spanned<bool>>,
     pub all: Option<Spanned<Vec<Spanned<RawCondition>>>>,
     pub any: Option<Spanned<Vec<Spanned<RawCondition>>>>,

@@ -321,3 +321,8 @@ fn unless_must_name_a_more_urgent_rule() {
     check_edit("triage/rules.toml", "unless = [\"E4\"]", "unless = [\"P2\"]", "rule[U6].unless", "not more urgent");
     check_edit("triage/rules.toml", "unless = [\"E4\"]", "unless = [\"E44\"]", "rule[U6].unless", "unknown rule `E44`");
 }
+
+#[test]
+fn less_than_is_refused_in_triage_rules() {
+    check_edit("triage/rules.toml", "{ item = \"pain_now\", ge = 7 }", "{ item = \"pain_now\", lt = 7 }", "rule[P3].when.any[0].lt", "could lower the tier");
+}

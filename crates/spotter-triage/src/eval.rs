@@ -21,6 +21,11 @@ pub fn holds(c: &Condition, answers: &Answers) -> bool {
             Some(x) => x >= *threshold,
             None => answers.get(item).is_none() && *if_unanswered,
         },
+        Condition::AtMost { item, threshold, strict, if_unanswered } => match answers.get(item).and_then(Answer::as_f64) {
+            Some(x) if *strict => x < *threshold,
+            Some(x) => x <= *threshold,
+            None => answers.get(item).is_none() && *if_unanswered,
+        },
         Condition::All(cs) => cs.iter().all(|c| holds(c, answers)),
         Condition::Any(cs) => cs.iter().any(|c| holds(c, answers)),
     }
@@ -38,7 +43,8 @@ pub fn items_that_fired<'c>(c: &'c Condition, answers: &Answers, out: &mut Vec<&
         Condition::Is { item, .. }
         | Condition::In { item, .. }
         | Condition::HasAny { item, .. }
-        | Condition::AtLeast { item, .. } => push(item),
+        | Condition::AtLeast { item, .. }
+        | Condition::AtMost { item, .. } => push(item),
         Condition::All(cs) => cs.iter().for_each(|c| items_that_fired(c, answers, out)),
         Condition::Any(cs) => cs.iter().filter(|c| holds(c, answers)).for_each(|c| items_that_fired(c, answers, out)),
     }
@@ -53,7 +59,8 @@ pub fn could_hold<'c>(c: &'c Condition, answers: &Answers, needed: &mut Vec<&'c 
         Condition::Is { item, .. }
         | Condition::In { item, .. }
         | Condition::HasAny { item, .. }
-        | Condition::AtLeast { item, .. } => {
+        | Condition::AtLeast { item, .. }
+        | Condition::AtMost { item, .. } => {
             if answers.get(item).is_none() {
                 if !needed.contains(&item.as_str()) {
                     needed.push(item);

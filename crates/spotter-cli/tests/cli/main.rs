@@ -289,3 +289,19 @@ mod help {
         assert_eq!(text(&out.stdout).trim(), format!("spotter {}", env!("CARGO_PKG_VERSION")));
     }
 }
+
+mod demo {
+    use super::*;
+
+    #[test]
+    fn demo_runs_every_built_in_example() {
+        let out = spotter(&["demo", "--format", "json"], "");
+        let v = json_of(&out);
+        let tiers: Vec<&str> = v.as_array().unwrap().iter().map(|e| e["result"]["tier"].as_str().unwrap()).collect();
+        assert_eq!(tiers, ["self_care", "urgent", "emergency"]);
+        let out = spotter(&["demo"], "");
+        assert_eq!(out.status.code(), Some(0));
+        let s = text(&out.stdout);
+        assert!(s.contains("Example 3 of 3") && s.contains("  EMERGENCY  "), "{s}");
+    }
+}
