@@ -4,11 +4,14 @@
 //! Loading converts the raw files (`raw`) once into validated types (`model`). Every problem is a
 //! [`KbError`] naming the file, the key and the line.
 
+pub mod coach;
 mod error;
 mod load;
+mod load_coach;
 pub mod model;
 mod raw;
 
+pub use coach::{Cause, CauseKind, Coaching, Cue, Dose, Drill, DrillKind, Evidence, Exercise, Pattern};
 pub use error::KbError;
 pub use model::{Choice, Condition, Item, ItemKind, Rule, Section, Source, Tier, TierInfo};
 
@@ -21,6 +24,12 @@ pub const BUILTIN_FILES: KbFiles<'static> = KbFiles {
     triage_items: include_str!("../data/triage/items.toml"),
     triage_tiers: include_str!("../data/triage/tiers.toml"),
     triage_rules: include_str!("../data/triage/rules.toml"),
+    coach_items: include_str!("../data/coach/items.toml"),
+    coach_causes: include_str!("../data/coach/causes.toml"),
+    coach_exercises: include_str!("../data/coach/exercises.toml"),
+    coach_drills: include_str!("../data/coach/drills.toml"),
+    coach_evidence: include_str!("../data/coach/evidence.toml"),
+    coach_plan: include_str!("../data/coach/plan.toml"),
 };
 
 /// The text of each knowledge-base file.
@@ -30,16 +39,28 @@ pub struct KbFiles<'a> {
     pub triage_items: &'a str,
     pub triage_tiers: &'a str,
     pub triage_rules: &'a str,
+    pub coach_items: &'a str,
+    pub coach_causes: &'a str,
+    pub coach_exercises: &'a str,
+    pub coach_drills: &'a str,
+    pub coach_evidence: &'a str,
+    pub coach_plan: &'a str,
 }
 
 impl<'a> KbFiles<'a> {
     /// File names (as written in error messages) with their text.
-    pub fn named(&self) -> [(&'static str, &'a str); 4] {
+    pub fn named(&self) -> [(&'static str, &'a str); 10] {
         [
             ("sources.toml", self.sources),
             ("triage/items.toml", self.triage_items),
             ("triage/tiers.toml", self.triage_tiers),
             ("triage/rules.toml", self.triage_rules),
+            ("coach/items.toml", self.coach_items),
+            ("coach/causes.toml", self.coach_causes),
+            ("coach/exercises.toml", self.coach_exercises),
+            ("coach/drills.toml", self.coach_drills),
+            ("coach/evidence.toml", self.coach_evidence),
+            ("coach/plan.toml", self.coach_plan),
         ]
     }
 }
@@ -49,7 +70,7 @@ impl<'a> KbFiles<'a> {
 pub struct Kb {
     pub sources: Vec<Source>,
     pub sections: Vec<Section>,
-    /// Intake items in the order they are asked.
+    /// Intake items in the order they are asked: triage items, then the cause finder's.
     pub items: Vec<Item>,
     /// Tier messages, most urgent first.
     pub tiers: Vec<TierInfo>,
@@ -57,6 +78,8 @@ pub struct Kb {
     pub rules: Vec<Rule>,
     /// Said with every result: what Spotter is not, and when to call for help.
     pub disclaimer: String,
+    /// Exercises, causes, drills, evidence weights and plan rules.
+    pub coaching: Coaching,
 }
 
 impl Kb {
@@ -67,13 +90,26 @@ impl Kb {
 
     /// Loads and cross-checks a full set of files.
     pub fn from_files(files: &KbFiles<'_>) -> Result<Kb, KbError> {
-        let [s, i, t, r] = files.named().map(|(name, text)| SourceText { name, text });
+        let [s, i, t, r, ci, causes, exercises, drills, evidence, plan] =
+            files.named().map(|(name, text)| SourceText { name, text });
         let sources = load::sources(&s)?;
         let known: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
-        let items = load::items(&i, &known)?;
+        let triage_items = load::items(&i, &known, load::ItemsOut::default())?;
         let tiers = load::tiers(&t, &known)?;
-        let rules = load::rules(&r, &items.items, &known)?;
-        Ok(Kb { sections: items.sections, items: items.items, tiers: tiers.tiers, disclaimer: tiers.disclaimer, rules, sources })
+        // Triage rules read triage items only; the cause finder's items come after them.
+        let rules = load::rules(&r, &triage_items.items, &known)?;
+        let items = load::items(&ci, &known, triage_items)?;
+        let coach_files = load_coach::CoachSources { causes, exercises, drills, evidence, plan };
+        let coaching = load_coach::coaching(&coach_files, &items.items, &known)?;
+        Ok(Kb {
+            sections: items.sections,
+            items: items.items,
+            tiers: tiers.tiers,
+            disclaimer: tiers.disclaimer,
+            rules,
+            coaching,
+            sources,
+        })
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {

@@ -13,11 +13,11 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(src: &SourceText<'_>) -> Res
     toml::from_str(src.text).map_err(|e| src.toml_error(&e))
 }
 
-fn span<T>(s: &Spanned<T>) -> Option<std::ops::Range<usize>> {
+pub(crate) fn span<T>(s: &Spanned<T>) -> Option<std::ops::Range<usize>> {
     Some(s.span())
 }
 
-fn is_snake_id(id: &str) -> bool {
+pub(crate) fn is_snake_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some('a'..='z'))
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -53,7 +53,7 @@ pub(crate) fn sources(src: &SourceText<'_>) -> Result<Vec<Source>> {
 }
 
 /// Checks a list of source ids against the known sources; at least one is required.
-fn check_sources(
+pub(crate) fn check_sources(
     src: &SourceText<'_>,
     key: &str,
     list: &Spanned<Vec<Spanned<String>>>,
@@ -74,14 +74,17 @@ fn check_sources(
         .collect()
 }
 
+#[derive(Default)]
 pub(crate) struct ItemsOut {
     pub sections: Vec<Section>,
     pub items: Vec<Item>,
 }
 
-pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>) -> Result<ItemsOut> {
+/// Loads one items file, appending to the items and sections already loaded (ids are unique
+/// across files, and a follow-up may depend on any item loaded before it).
+pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded: ItemsOut) -> Result<ItemsOut> {
     let file: raw::ItemsFile = parse(src)?;
-    let mut sections = Vec::new();
+    let ItemsOut { mut sections, mut items } = loaded;
     for s in file.section {
         let s = s.into_inner();
         let id = s.id.get_ref().clone();
@@ -91,7 +94,6 @@ pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>) -> Resu
         sections.push(Section { id, title: s.title, intro: s.intro });
     }
 
-    let mut items: Vec<Item> = Vec::new();
     for it in file.item {
         let it = it.into_inner();
         let id = it.id.get_ref().clone();

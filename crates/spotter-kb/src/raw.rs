@@ -121,3 +121,157 @@ pub struct RawRule {
     pub when: Spanned<RawCondition>,
     pub unless: Option<Vec<Spanned<String>>>,
 }
+
+// ---------------------------------------------------------------- coaching
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CausesFile {
+    #[serde(default)]
+    pub cause: Vec<Spanned<RawCause>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCause {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub name: String,
+    pub mechanism: Spanned<String>,
+    pub change_today: Spanned<String>,
+    pub train_over_weeks: Spanned<String>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExercisesFile {
+    #[serde(default)]
+    pub exercise: Vec<Spanned<RawExercise>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExercise {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub pattern: Spanned<String>,
+    pub spinal_load: String,
+    pub faults: Vec<Spanned<String>>,
+    pub cues: Vec<RawCue>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCue {
+    pub text: String,
+    pub causes: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillsFile {
+    #[serde(default)]
+    pub drill: Vec<Spanned<RawDrill>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrill {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub kind: Spanned<String>,
+    pub seconds: Option<u32>,
+    pub reps: Option<u32>,
+    pub sets: Option<u32>,
+    pub hold_seconds: Option<u32>,
+    pub per_side: bool,
+    pub cues: Vec<String>,
+    pub serves: Vec<Spanned<String>>,
+    pub avoid_when: Option<String>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceFile {
+    #[serde(default)]
+    pub evidence: Vec<Spanned<RawEvidence>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvidence {
+    pub cause: Spanned<String>,
+    pub points: Spanned<u32>,
+    pub says: String,
+    pub when: Spanned<RawCondition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    pub warmup: RawWarmup,
+    pub cooldown: RawCooldown,
+    pub strength: RawStrength,
+    pub daily: RawDaily,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWarmup {
+    pub default_minutes: Spanned<f64>,
+    pub min_minutes: Spanned<f64>,
+    pub max_minutes: Spanned<f64>,
+    pub template: Vec<Spanned<RawTimed>>,
+    #[serde(default)]
+    pub extras: Vec<Spanned<RawTimed>>,
+    pub boost_per_cause: Spanned<f64>,
+    pub top_causes: usize,
+    pub gentle: Vec<Spanned<RawTimed>>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimed {
+    pub drill: Spanned<String>,
+    pub seconds: u32,
+    pub when_cause: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCooldown {
+    pub template: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub add: Vec<Spanned<RawDrillRule>>,
+    #[serde(default)]
+    pub swap: Vec<Spanned<RawDrillRule>>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrillRule {
+    pub drill: Spanned<String>,
+    pub when_cause: Spanned<String>,
+    pub instead_of: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStrength {
+    pub template: Vec<Spanned<String>>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDaily {
+    pub sitting_break_minutes: u32,
+    pub nerve_floss_drill: Spanned<String>,
+    pub nerve_evidence: Spanned<RawCondition>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+}

@@ -140,6 +140,12 @@ fn load_with(file: &str, text: &str) -> KbError {
         "triage/items.toml" => files.triage_items = text,
         "triage/tiers.toml" => files.triage_tiers = text,
         "triage/rules.toml" => files.triage_rules = text,
+        "coach/items.toml" => files.coach_items = text,
+        "coach/causes.toml" => files.coach_causes = text,
+        "coach/exercises.toml" => files.coach_exercises = text,
+        "coach/drills.toml" => files.coach_drills = text,
+        "coach/evidence.toml" => files.coach_evidence = text,
+        "coach/plan.toml" => files.coach_plan = text,
         other => panic!("no such file {other}"),
     }
     match Kb::from_files(&files) {
@@ -325,4 +331,105 @@ fn unless_must_name_a_more_urgent_rule() {
 #[test]
 fn less_than_is_refused_in_triage_rules() {
     check_edit("triage/rules.toml", "{ item = \"pain_now\", ge = 7 }", "{ item = \"pain_now\", lt = 7 }", "rule[P3].when.any[0].lt", "could lower the tier");
+}
+
+// ---------------------------------------------------------------- coaching knowledge
+
+#[test]
+fn every_spec_cause_exercise_and_drill_is_present() {
+    let kb = builtin();
+    let c = &kb.coaching;
+    for (id, kind) in [
+        ("butt_wink", CauseKind::Technique), ("no_brace", CauseKind::Technique), ("forward_lean", CauseKind::Technique),
+        ("lunge_overarch", CauseKind::Technique), ("lunge_long_step", CauseKind::Technique), ("torso_twist", CauseKind::Technique),
+        ("weak_glutes", CauseKind::Foundation), ("tight_hip_flexors", CauseKind::Foundation),
+        ("tight_hamstrings", CauseKind::Foundation), ("prolonged_sitting", CauseKind::Foundation),
+        ("skipped_warmup", CauseKind::Foundation), ("nerve_tension", CauseKind::Foundation),
+    ] {
+        assert_eq!(c.cause(id).map(|x| x.kind), Some(kind), "{id}");
+    }
+    for (ids, pattern) in [
+        (&["back_squat", "front_squat", "goblet_squat", "bodyweight_squat"][..], Pattern::Squat),
+        (&["romanian_deadlift", "conventional_deadlift", "good_morning"][..], Pattern::Hinge),
+        (&["walking_lunge", "reverse_lunge", "split_squat"][..], Pattern::Lunge),
+        (&["leg_press", "leg_curl", "leg_extension"][..], Pattern::Machine),
+        (&["hip_thrust", "glute_bridge"][..], Pattern::Bridge),
+    ] {
+        for id in ids {
+            assert_eq!(c.exercise(id).map(|e| e.pattern), Some(pattern), "{id}");
+        }
+    }
+    for (ids, kind) in [
+        (&["leg_swings", "walking_lunge_twist", "standing_roll_down", "glute_kickback", "hip_circles", "bodyweight_squat"][..], DrillKind::Dynamic),
+        (&["reclining_hamstring_stretch", "legs_up_the_wall", "knees_to_chest", "childs_pose", "hip_flexor_stretch"][..], DrillKind::Static),
+        (&["glute_bridge", "bird_dog", "dead_bug", "plank"][..], DrillKind::Strength),
+        (&["sitting_break", "nerve_floss"][..], DrillKind::Habit),
+    ] {
+        for id in ids {
+            assert_eq!(c.drill(id).map(|d| d.kind), Some(kind), "{id}");
+        }
+    }
+    for id in ["exercises_today", "pain_exercise", "pain_moment", "warmed_up", "sitting_hours_per_day", "toe_touch",
+        "straight_leg_raise_deg", "thomas_test", "single_leg_bridge_hold_s", "observations"] {
+        assert!(kb.item(id).is_some(), "missing cause-finder item {id}");
+    }
+}
+
+#[test]
+fn default_warm_up_is_the_seed_routine() {
+    let w = &builtin().coaching.plan.warmup;
+    let got: Vec<(&str, u32)> = w.template.iter().map(|t| (t.drill.as_str(), t.seconds)).collect();
+    assert_eq!(
+        got,
+        [("leg_swings", 30), ("walking_lunge_twist", 60), ("standing_roll_down", 30), ("glute_kickback", 60), ("hip_circles", 60), ("bodyweight_squat", 60)]
+    );
+    assert_eq!(w.default_minutes, 5.5);
+    assert_eq!((w.min_minutes, w.max_minutes), (5.0, 10.0));
+}
+
+#[test]
+fn every_cause_has_evidence_and_a_drill() {
+    let c = &builtin().coaching;
+    for cause in &c.causes {
+        assert!(c.evidence.iter().any(|e| e.cause == cause.id), "no evidence points to {}", cause.id);
+        assert!(c.drills.iter().any(|d| d.serves.contains(&cause.id)), "no drill serves {}", cause.id);
+    }
+}
+
+#[test]
+fn unknown_cause_in_evidence() {
+    check_edit("coach/evidence.toml", "cause = \"butt_wink\"\npoints = 3", "cause = \"butwink\"\npoints = 3", "evidence[0].cause", "unknown cause `butwink`");
+}
+
+#[test]
+fn static_stretch_cannot_go_in_the_warm_up() {
+    check_edit(
+        "coach/plan.toml",
+        "{ drill = \"hip_circles\", seconds = 60 },\n  { drill = \"bodyweight_squat\"",
+        "{ drill = \"hip_flexor_stretch\", seconds = 60 },\n  { drill = \"bodyweight_squat\"",
+        "warmup.template.drill",
+        "is a static drill; this list takes dynamic",
+    );
+}
+
+#[test]
+fn template_must_add_up_to_the_default_budget() {
+    let text = BUILTIN_FILES.coach_plan.replacen("{ drill = \"glute_kickback\", seconds = 60 }", "{ drill = \"glute_kickback\", seconds = 50 }", 1);
+    let err = load_with("coach/plan.toml", &text);
+    assert_eq!(err.key, "warmup.template", "{err}");
+    assert!(err.message.contains("adds up to 320 s, but default_minutes is 5.5 (330 s)"), "{err}");
+    // The error points at default_minutes, the other side of the mismatch.
+    assert_eq!(err.line, text.lines().position(|l| l.starts_with("default_minutes")).expect("line") + 1);
+}
+
+#[test]
+fn exercise_items_must_list_the_exercises() {
+    let err = load_with("coach/exercises.toml", &BUILTIN_FILES.coach_exercises.replace("id = \"leg_extension\"", "id = \"leg_extensions\""));
+    assert_eq!(err.file, "coach/exercises.toml");
+    assert!(err.message.contains("must be the exercise ids"), "{err}");
+}
+
+#[test]
+fn drill_serving_an_unknown_cause() {
+    check_edit("coach/drills.toml", "serves = [\"no_brace\"]", "serves = [\"no_bracing\"]", "drill[brace_breathing].serves", "unknown cause `no_bracing`");
 }
