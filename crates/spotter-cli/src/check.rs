@@ -7,7 +7,7 @@
 
 use crate::cli::{CheckArgs, Format};
 use crate::style::{self, paint};
-use crate::{input_error, render};
+use crate::{coach_out, input_error, render};
 use spotter_kb::{Item, ItemKind, Kb, Tier};
 use spotter_triage::{Answer, Answers, eval, tier_only};
 use std::io::{BufRead, IsTerminal, Write};
@@ -25,13 +25,17 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
     }
     let stdin = std::io::stdin();
     let echo = !stdin.is_terminal();
-    let answers = if a.format == Format::Json {
+    let (answers, coached) = if a.format == Format::Json {
         ask_all(kb, stdin.lock(), &mut anstream::stderr(), echo)?
     } else {
         ask_all(kb, stdin.lock(), &mut anstream::stdout(), echo)?
     };
     let mut out = anstream::stdout();
-    render::write_result(&mut out, kb, &answers, a.format)?;
+    if coached {
+        write_coached(&mut out, kb, &answers, a.format)?;
+    } else {
+        render::write_result(&mut out, kb, &answers, a.format)?;
+    }
     if let Some(path) = &a.save {
         save_answers(path, &answers)?;
         let note = format!("Your answers are saved in {}; `spotter triage --answers {0}` shows this result again.", path.display());
@@ -53,8 +57,31 @@ fn save_answers(path: &Path, answers: &Answers) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Asks every question that can matter and returns the answers.
-pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<Answers> {
+/// The triage result, then (because the person chose to go on) the causes and the plan. In JSON,
+/// the triage document with a `plan` field added.
+fn write_coached(out: &mut dyn Write, kb: &Kb, answers: &Answers, format: Format) -> anyhow::Result<()> {
+    let plan = spotter_coach::make_plan(kb, answers, None)?;
+    match format {
+        Format::Json => {
+            let t = spotter_triage::triage(kb, answers);
+            let raise = spotter_triage::could_raise(kb, answers, t.tier);
+            let mut doc = serde_json::to_value(render::to_json(kb, &t, &raise))?;
+            doc["plan"] = serde_json::to_value(coach_out::plan_json(kb, &plan))?;
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            render::write_result(out, kb, answers, Format::Text)?;
+            writeln!(out)?;
+            coach_out::write_plan(out, kb, &plan, Format::Text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Asks every question that can matter and returns the answers, and whether the person went on
+/// to the cause finder (only offered when triage allows coaching).
+pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<(Answers, bool)> {
     let width = style::width();
     let mut p = Prompter { input, out, echo, width };
     writeln!(p.out, "{}", paint(style::BOLD, "Spotter check: does this back pain need a doctor, and how soon?"))?;
@@ -67,7 +94,7 @@ pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) ->
     let mut section: Option<&str> = None;
     let mut emergency_said = false;
     let mut number = 0;
-    for item in &kb.items {
+    for item in kb.items.iter().filter(|i| !i.coaching) {
         if !should_ask(kb, item, &answers) {
             continue;
         }
@@ -100,7 +127,54 @@ pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) ->
             writeln!(p.out, "{}", paint(style::tier_text(Tier::Emergency), &style::wrap(&msg, width, "", "")))?;
         }
     }
-    Ok(answers)
+
+    // Coaching only when triage allows it, and only if the person wants it.
+    let tier = tier_only(kb, &answers);
+    if !spotter_coach::causes::coaching_allowed(tier) {
+        return Ok((answers, false));
+    }
+    let offer = if tier == Tier::SelfCare {
+        "No warning sign needs a doctor. Go on to find out why your back took the load and get your leg-day plan?"
+    } else {
+        "Book a professional (see below). Meanwhile, go on to see what may have caused it and get gentle movement for now?"
+    };
+    let go_on = spotter_kb::Item {
+        id: "go_on_to_plan".into(),
+        section: String::new(),
+        kind: ItemKind::Bool,
+        question: offer.into(),
+        help: None,
+        safety_critical: false,
+        ask_if: None,
+        say: None,
+        sources: Vec::new(),
+        coaching: true,
+    };
+    writeln!(p.out)?;
+    if p.ask(&go_on, number + 1)? != Some(Answer::Bool(true)) {
+        return Ok((answers, false));
+    }
+    for item in kb.items.iter().filter(|i| i.coaching) {
+        if let Some(c) = &item.ask_if
+            && !eval::holds(c, &answers)
+        {
+            continue;
+        }
+        if section != Some(item.section.as_str()) {
+            section = Some(&item.section);
+            if let Some(s) = kb.section(&item.section) {
+                writeln!(p.out, "\n{}", paint(style::HEADING, &s.title))?;
+                if let Some(intro) = &s.intro {
+                    writeln!(p.out, "{}", style::wrap(intro, width, "", ""))?;
+                }
+            }
+        }
+        number += 1;
+        if let Some(answer) = p.ask(item, number)? {
+            answers.set_unchecked(&item.id, answer);
+        }
+    }
+    Ok((answers, true))
 }
 
 /// Whether the question can still matter: safety-critical items always; follow-ups only when

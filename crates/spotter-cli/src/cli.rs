@@ -60,6 +60,22 @@ pub enum Command {
                   instead. Exit codes: 0 result printed, 2 invalid or incomplete answers (nothing printed on stdout).")]
     Triage(TriageArgs),
 
+    /// Why your back took the load: the causes your answers point to, best first
+    #[command(after_help = "Examples:\n  spotter explain --answers examples/plan-seed-story.json\n  \
+                  spotter explain --answers answers.json --format json\n\n\
+                  Triage runs first: at `urgent` or `emergency` no causes are given, only what to do.\n\
+                  Cause-finder items (all optional): exercises_today, pain_exercise, pain_moment, warmed_up,\n\
+                  sitting_hours_per_day, toe_touch, straight_leg_raise_deg, thomas_test,\n\
+                  single_leg_bridge_hold_s, observations. Exit codes as for triage.")]
+    Explain(ExplainArgs),
+
+    /// Your personal leg-day plan: warm-up, cues for today's lifts, stretches, strength, habits
+    #[command(after_help = "Examples:\n  spotter plan --answers examples/plan-seed-story.json\n  \
+                  spotter plan --answers answers.json --minutes 8 --format json\n\n\
+                  The warm-up fills --minutes exactly (5 to 10, default 5.5). At `see_professional` the plan holds\n\
+                  gentle mobility and habits only; at `urgent` or `emergency` there is no plan, only what to do.")]
+    Plan(PlanArgs),
+
     /// Answer the questions one by one in the terminal, then get the result
     #[command(after_help = "Examples:\n  spotter check\n  spotter check --save my-answers.json\n  \
                   printf 'y\\n...' | spotter check          (answers can be piped in, one per line)\n\n\
@@ -80,6 +96,32 @@ pub struct TriageArgs {
     /// The answers: a JSON file, or `-` for standard input
     #[arg(long, value_name = "FILE")]
     pub answers: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The answers: a JSON file, or `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The answers: a JSON file, or `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// Warm-up budget in minutes, 5 to 10 (default 5.5, the seed's quick routine)
+    #[arg(long, value_name = "N")]
+    pub minutes: Option<f64>,
 
     /// Output format
     #[arg(long, value_enum, default_value = "text")]

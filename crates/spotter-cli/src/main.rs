@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod coach_out;
 mod demo;
 mod render;
 mod style;
@@ -69,6 +70,8 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Triage(a) => triage(&kb, &a),
         cli::Command::Check(a) => check::run(&kb, &a),
         cli::Command::Demo(a) => demo::run(&kb, &a),
+        cli::Command::Explain(a) => explain(&kb, &a),
+        cli::Command::Plan(a) => plan(&kb, &a),
     }
 }
 
@@ -85,12 +88,29 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
     }
 }
 
-fn triage(kb: &Kb, a: &cli::TriageArgs) -> anyhow::Result<()> {
-    let text = read_input(&a.answers)?;
-    let answers = spotter_triage::parse_complete_answers_json(kb, &text).map_err(|e| {
-        let source = if a.answers.as_os_str() == "-" { "standard input".to_string() } else { a.answers.display().to_string() };
+/// Reads and checks a complete answers file (every safety-critical item present).
+fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triage::Answers> {
+    let text = read_input(path)?;
+    spotter_triage::parse_complete_answers_json(kb, &text).map_err(|e| {
+        let source = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
         input_error(format!("invalid answers in {source}: {e}"))
-    })?;
+    })
+}
+
+fn explain(kb: &Kb, a: &cli::ExplainArgs) -> anyhow::Result<()> {
+    let answers = read_answers(kb, &a.answers)?;
+    let e = spotter_coach::explain(kb, &answers);
+    coach_out::write_explanation(&mut anstream::stdout(), kb, &e, a.format)
+}
+
+fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
+    let answers = read_answers(kb, &a.answers)?;
+    let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
+    coach_out::write_plan(&mut anstream::stdout(), kb, &plan, a.format)
+}
+
+fn triage(kb: &Kb, a: &cli::TriageArgs) -> anyhow::Result<()> {
+    let answers = read_answers(kb, &a.answers)?;
     let mut out = anstream::stdout();
     render::write_result(&mut out, kb, &answers, a.format)?;
     Ok(())

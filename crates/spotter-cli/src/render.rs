@@ -164,7 +164,7 @@ fn write_text(out: &mut dyn Write, kb: &Kb, answers: &Answers, t: &Triage<'_>, r
 }
 
 /// "Title (Publisher, year)", as short as the source allows.
-fn cite(s: &spotter_kb::Source) -> String {
+pub fn cite(s: &spotter_kb::Source) -> String {
     match (&s.publisher, s.year) {
         (Some(p), Some(y)) => format!("{} ({p}, {y})", s.title),
         (Some(p), None) => format!("{} ({p})", s.title),

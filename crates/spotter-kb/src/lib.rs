@@ -94,11 +94,11 @@ impl Kb {
             files.named().map(|(name, text)| SourceText { name, text });
         let sources = load::sources(&s)?;
         let known: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
-        let triage_items = load::items(&i, &known, load::ItemsOut::default())?;
+        let triage_items = load::items(&i, &known, load::ItemsOut::default(), false)?;
         let tiers = load::tiers(&t, &known)?;
         // Triage rules read triage items only; the cause finder's items come after them.
         let rules = load::rules(&r, &triage_items.items, &known)?;
-        let items = load::items(&ci, &known, triage_items)?;
+        let items = load::items(&ci, &known, triage_items, true)?;
         let coach_files = load_coach::CoachSources { causes, exercises, drills, evidence, plan };
         let coaching = load_coach::coaching(&coach_files, &items.items, &known)?;
         Ok(Kb {

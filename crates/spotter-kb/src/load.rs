@@ -82,7 +82,7 @@ pub(crate) struct ItemsOut {
 
 /// Loads one items file, appending to the items and sections already loaded (ids are unique
 /// across files, and a follow-up may depend on any item loaded before it).
-pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded: ItemsOut) -> Result<ItemsOut> {
+pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded: ItemsOut, coaching: bool) -> Result<ItemsOut> {
     let file: raw::ItemsFile = parse(src)?;
     let ItemsOut { mut sections, mut items } = loaded;
     for s in file.section {
@@ -134,6 +134,7 @@ pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded:
             ask_if,
             say: it.say,
             sources,
+            coaching,
         });
     }
     Ok(ItemsOut { sections, items })

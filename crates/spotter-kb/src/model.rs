@@ -128,6 +128,8 @@ pub struct Item {
     /// How the symptom is put when Spotter suggests words for calling for help.
     pub say: Option<String>,
     pub sources: Vec<String>,
+    /// Asked by the cause finder, after triage allows coaching (from `coach/items.toml`).
+    pub coaching: bool,
 }
 
 /// A condition over answers. Leaves test one item; `All` and `Any` combine.

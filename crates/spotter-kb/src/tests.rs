@@ -371,8 +371,9 @@ fn every_spec_cause_exercise_and_drill_is_present() {
     }
     for id in ["exercises_today", "pain_exercise", "pain_moment", "warmed_up", "sitting_hours_per_day", "toe_touch",
         "straight_leg_raise_deg", "thomas_test", "single_leg_bridge_hold_s", "observations"] {
-        assert!(kb.item(id).is_some(), "missing cause-finder item {id}");
+        assert!(kb.item(id).is_some_and(|i| i.coaching), "missing cause-finder item {id}");
     }
+    assert!(kb.items.iter().filter(|i| i.safety_critical).all(|i| !i.coaching));
 }
 
 #[test]

@@ -164,8 +164,43 @@ mod check {
 
     /// Every answer "no" or the mildest choice: age, trauma, chest, days, 8 cauda-equina items,
     /// leg weakness, foot drop, numbness, pain now and worst, character, spread, pattern, night,
-    /// cough, trend (improving, so rest days are not asked), 8 general-health flags.
-    const ALL_CLEAR: &str = "30\nn\nn\n2\nn\nn\nn\nn\nn\nn\nn\nn\n1\nn\n1\n3\n4\n1,2\n1\n1\nn\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\n";
+    /// cough, trend (improving, so rest days are not asked), 8 general-health flags, and "n" to
+    /// the offer of the cause finder and plan.
+    const ALL_CLEAR: &str = "30\nn\nn\n2\nn\nn\nn\nn\nn\nn\nn\nn\n1\nn\n1\n3\n4\n1,2\n1\n1\nn\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\nn\n";
+
+    /// The seed story after ALL_CLEAR's triage answers: yes to going on; walking lunge and leg
+    /// curl today, pain in the lunge at the bottom, no warm-up, 8 h sitting, hands to the shins,
+    /// straight-leg raise 60 degrees, thigh horizontal, 25 s bridge, nothing seen.
+    fn seed_story_script() -> String {
+        ALL_CLEAR.strip_suffix("n\n").expect("ends with the offer").to_string() + "y\n8,12\n8\n5\nn\n8\n4\n60\n2\n25\n0\n"
+    }
+
+    #[test]
+    fn check_goes_on_to_causes_and_plan_when_safe() {
+        let out = spotter(&["check"], &seed_story_script());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(s.contains("Go on to find out why your back took the load"), "{s}");
+        let causes = s.find("Why your back took the load").expect("causes shown");
+        assert!(s[causes..].contains("1. Tight hamstrings"), "{s}");
+        assert!(s[causes..].contains("2. Skipped warm-up"), "{s}");
+        assert!(s.contains("Warm-up before leg day (5:30)"));
+        assert!(s.contains("Cues for today's lifts") && s.contains("Walking lunge"));
+    }
+
+    #[test]
+    fn check_json_with_plan_and_saved_answers_reproduce_it() {
+        let dir = std::env::temp_dir().join(format!("spotter-check-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("answers.json");
+        let _ = std::fs::remove_file(&file);
+        let v = json_of(&spotter(&["check", "--format", "json", "--save", file.to_str().unwrap()], &seed_story_script()));
+        assert_eq!(v["tier"], "self_care");
+        assert_eq!(v["plan"]["causes"][0]["id"], "tight_hamstrings");
+        let again = json_of(&spotter(&["plan", "--answers", file.to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(v["plan"], again);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn all_clear_is_self_care() {
@@ -303,5 +338,78 @@ mod demo {
         assert_eq!(out.status.code(), Some(0));
         let s = text(&out.stdout);
         assert!(s.contains("Example 3 of 3") && s.contains("  EMERGENCY  "), "{s}");
+    }
+}
+
+mod coaching {
+    use super::*;
+
+    fn seed() -> String {
+        example("plan-seed-story.json").to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn explain_json_interface_of_the_spec() {
+        let v = json_of(&spotter(&["explain", "--answers", &seed(), "--format", "json"], ""));
+        assert_eq!(v["tier"], "self_care");
+        let causes = v["causes"].as_array().unwrap();
+        let ids: Vec<&str> = causes.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(&ids[..2], ["tight_hamstrings", "skipped_warmup"]);
+        let scores: Vec<u64> = causes.iter().map(|c| c["score"].as_u64().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted best first: {scores:?}");
+        assert!(causes[0]["evidence"][0]["says"].as_str().unwrap().contains("straight-leg raise"));
+    }
+
+    #[test]
+    fn explain_refuses_at_urgent_and_says_why() {
+        let v = json_of(&spotter(&["explain", "--answers", example("intake-urgent.json").to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(v["tier"], "urgent");
+        assert_eq!(v["causes"], serde_json::json!([]));
+        assert!(v["refused"].as_str().unwrap().contains("urgent"));
+    }
+
+    #[test]
+    fn plan_json_interface_of_the_spec() {
+        let v = json_of(&spotter(&["plan", "--answers", &seed(), "--minutes", "7", "--format", "json"], ""));
+        assert_eq!(v["tier"], "self_care");
+        let blocks = v["blocks"].as_array().unwrap();
+        let ids: Vec<&str> = blocks.iter().map(|b| b["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["warmup", "exercise_cues", "cooldown", "strength", "daily"]);
+        let warmup = blocks[0]["items"].as_array().unwrap();
+        let total: u64 = warmup
+            .iter()
+            .map(|i| i["seconds"].as_u64().unwrap() * if i["per_side"].as_bool().unwrap() { 2 } else { 1 })
+            .sum();
+        assert_eq!(total, 420);
+        assert!(warmup.iter().all(|i| i["kind"] == "dynamic"));
+        let daily = blocks[4]["items"].as_array().unwrap();
+        assert_eq!(daily[0]["id"], "sitting_break");
+        assert_eq!(daily[0]["interval_minutes"], 30);
+    }
+
+    #[test]
+    fn plan_refuses_a_budget_outside_5_to_10_minutes() {
+        for bad in ["4", "10.5", "abc"] {
+            let out = spotter(&["plan", "--answers", &seed(), "--minutes", bad], "");
+            assert_eq!(out.status.code(), Some(2), "{bad}");
+            assert!(out.stdout.is_empty());
+            assert!(text(&out.stderr).contains("minutes"), "{}", text(&out.stderr));
+        }
+    }
+
+    #[test]
+    fn plan_for_urgent_has_no_blocks() {
+        let v = json_of(&spotter(&["plan", "--answers", example("intake-emergency.json").to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(v["tier"], "emergency");
+        assert_eq!(v["blocks"], serde_json::json!([]));
+        assert!(v["advice"].as_str().unwrap().starts_with("No training plan today."));
+    }
+
+    #[test]
+    fn text_snapshots() {
+        let out = spotter(&["explain", "--answers", &seed()], "");
+        insta::assert_snapshot!("explain_text_seed_story", text(&out.stdout));
+        let out = spotter(&["plan", "--answers", &seed()], "");
+        insta::assert_snapshot!("plan_text_seed_story", text(&out.stdout));
     }
 }

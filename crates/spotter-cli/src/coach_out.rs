@@ -1,0 +1,263 @@
+//! Output of `spotter explain` and `spotter plan`: text for people, JSON for programs (a stable
+//! interface: fields are only ever added).
+
+use crate::cli::Format;
+use crate::render::cite;
+use crate::style::{self, paint};
+use serde::Serialize;
+use spotter_coach::plan::ItemKind;
+use spotter_coach::{Explanation, Plan, RankedCause};
+use spotter_kb::{CauseKind, Kb, Tier};
+use std::io::Write;
+
+#[derive(Debug, Serialize)]
+pub struct EvidenceJson<'a> {
+    pub says: &'a str,
+    pub points: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CauseJson<'a> {
+    pub id: &'a str,
+    /// Sum of the evidence points.
+    pub score: u32,
+    pub name: &'a str,
+    pub kind: CauseKind,
+    pub evidence: Vec<EvidenceJson<'a>>,
+    pub mechanism: &'a str,
+    pub change_today: &'a str,
+    pub train_over_weeks: &'a str,
+    pub sources: &'a [String],
+}
+
+pub fn cause_json<'a>(r: &'a RankedCause<'a>) -> CauseJson<'a> {
+    CauseJson {
+        id: &r.cause.id,
+        score: r.score,
+        name: &r.cause.name,
+        kind: r.cause.kind,
+        evidence: r.evidence.iter().map(|e| EvidenceJson { says: &e.says, points: e.points }).collect(),
+        mechanism: &r.cause.mechanism,
+        change_today: &r.cause.change_today,
+        train_over_weeks: &r.cause.train_over_weeks,
+        sources: &r.cause.sources,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExplainJson<'a> {
+    pub tier: Tier,
+    pub headline: &'a str,
+    /// Causes best first; empty when triage does not allow coaching.
+    pub causes: Vec<CauseJson<'a>>,
+    /// Why there are no causes, when triage does not allow coaching.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    pub disclaimer: &'a str,
+}
+
+pub fn write_explanation(out: &mut dyn Write, kb: &Kb, e: &Explanation<'_>, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            let doc = ExplainJson {
+                tier: e.triage.tier,
+                headline: &e.triage.info.headline,
+                causes: e.causes.iter().flatten().map(cause_json).collect(),
+                refused: e.refusal(),
+                disclaimer: &kb.disclaimer,
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            write_tier_line(out, e.triage.tier, &e.triage.info.headline)?;
+            match &e.causes {
+                None => writeln!(out, "{}", style::wrap(&e.refusal().unwrap_or_default(), style::width(), "", ""))?,
+                Some(causes) => write_causes(out, kb, causes)?,
+            }
+            writeln!(out, "\n{}", paint(style::DIM, &style::wrap(&kb.disclaimer, style::width(), "", "")))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_tier_line(out: &mut dyn Write, tier: Tier, headline: &str) -> std::io::Result<()> {
+    let label = format!("  {}  ", tier.id().replace('_', " ").to_uppercase());
+    writeln!(out, "\n{} {}", paint(style::tier(tier), &label), paint(style::BOLD, headline))?;
+    writeln!(out)
+}
+
+pub fn write_causes(out: &mut dyn Write, kb: &Kb, causes: &[RankedCause<'_>]) -> std::io::Result<()> {
+    let width = style::width();
+    writeln!(out, "{}", paint(style::HEADING, "Why your back took the load (best match first)"))?;
+    if causes.is_empty() {
+        let msg = "Nothing you answered points to a training cause. Answer the self-tests and what you saw \
+                   (spotter check) for a fuller picture; the plan below still helps.";
+        writeln!(out, "{}", style::wrap(msg, width, "  ", "  "))?;
+    }
+    for (i, r) in causes.iter().enumerate() {
+        let kind = match r.cause.kind {
+            CauseKind::Technique => "technique",
+            CauseKind::Foundation => "foundation",
+        };
+        writeln!(out, "\n  {}. {}  {}", i + 1, paint(style::BOLD, &r.cause.name), paint(style::DIM, &format!("[{kind}; score {}]", r.score)))?;
+        let because: Vec<String> = r.evidence.iter().map(|e| format!("{} (+{})", e.says, e.points)).collect();
+        writeln!(out, "{}", style::wrap(&because.join("; "), width, "     Because: ", "              "))?;
+        writeln!(out, "{}", style::wrap(&r.cause.mechanism, width, "     What happens: ", "     "))?;
+        writeln!(out, "{}", style::wrap(&r.cause.change_today, width, "     Today: ", "     "))?;
+        writeln!(out, "{}", style::wrap(&r.cause.train_over_weeks, width, "     Over the weeks: ", "     "))?;
+        let sources: Vec<String> = r.cause.sources.iter().filter_map(|s| kb.source(s)).map(cite).collect();
+        writeln!(out, "{}", paint(style::DIM, &style::wrap(&sources.join("; "), width, "     Sources: ", "     ")))?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanItemJson<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: ItemKind,
+    /// Seconds, per side when `per_side` is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u32>,
+    /// Repetitions per set, per side when `per_side` is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reps: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sets: Option<u32>,
+    /// Hold per repetition, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_seconds: Option<u32>,
+    pub per_side: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_minutes: Option<u32>,
+    pub cues: &'a [&'a str],
+    /// Causes found that this item answers.
+    pub serves: &'a [&'a str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlockJson<'a> {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub items: Vec<PlanItemJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanJson<'a> {
+    pub tier: Tier,
+    pub headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<&'a str>,
+    /// The warm-up budget; the warm-up block adds up to exactly this.
+    pub warmup_seconds: u32,
+    pub causes: Vec<CauseJson<'a>>,
+    pub blocks: Vec<BlockJson<'a>>,
+    pub disclaimer: &'a str,
+}
+
+pub fn plan_json<'a>(kb: &'a Kb, plan: &'a Plan<'a>) -> PlanJson<'a> {
+    PlanJson {
+        tier: plan.triage.tier,
+        headline: &plan.triage.info.headline,
+        advice: plan.advice.as_deref(),
+        warmup_seconds: plan.warmup_budget_seconds,
+        causes: plan.causes.iter().map(cause_json).collect(),
+        blocks: plan
+            .blocks
+            .iter()
+            .map(|b| BlockJson {
+                id: b.id.id(),
+                title: b.id.title(),
+                items: b
+                    .items
+                    .iter()
+                    .map(|i| PlanItemJson {
+                        id: i.id,
+                        name: i.name,
+                        kind: i.kind,
+                        seconds: i.seconds,
+                        reps: i.reps,
+                        sets: i.sets,
+                        hold_seconds: i.hold_seconds,
+                        per_side: i.per_side,
+                        interval_minutes: i.interval_minutes,
+                        cues: &i.cues,
+                        serves: &i.serves,
+                        caution: i.caution,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        disclaimer: &kb.disclaimer,
+    }
+}
+
+/// "1:30", "45 s".
+pub fn clock(seconds: u32) -> String {
+    if seconds < 60 { format!("{seconds} s") } else { format!("{}:{:02}", seconds / 60, seconds % 60) }
+}
+
+/// The dose in words: "30 s each side", "2 x 12", "5 x 8 s hold each side", "every 30 min".
+pub fn dose(i: &spotter_coach::PlanItem<'_>) -> String {
+    let side = if i.per_side { " each side" } else { "" };
+    match (i.seconds, i.reps, i.sets, i.hold_seconds, i.interval_minutes) {
+        (_, _, _, _, Some(m)) => format!("every {m} min of sitting"),
+        (Some(s), None, Some(n), _, _) if n > 1 => format!("{n} x {}{side}", clock(s)),
+        (Some(s), None, _, _, _) => format!("{}{side}", clock(s)),
+        (_, Some(r), sets, hold, _) => {
+            let sets = sets.filter(|&n| n > 1).map(|n| format!("{n} x ")).unwrap_or_default();
+            let hold = hold.map(|h| format!(" with {h} s hold")).unwrap_or_default();
+            format!("{sets}{r} reps{hold}{side}")
+        }
+        _ => String::new(),
+    }
+}
+
+pub fn write_plan(out: &mut dyn Write, kb: &Kb, plan: &Plan<'_>, format: Format) -> anyhow::Result<()> {
+    if format == Format::Json {
+        serde_json::to_writer_pretty(&mut *out, &plan_json(kb, plan))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let width = style::width();
+    write_tier_line(out, plan.triage.tier, &plan.triage.info.headline)?;
+    match &plan.advice {
+        // The tier line already gave the headline; say only that there is no plan.
+        Some(_) if plan.triage.tier > Tier::SeeProfessional => {
+            writeln!(out, "No training plan today: the warning signs come first (`spotter triage` lists them).\n")?;
+        }
+        Some(advice) => writeln!(out, "{}\n", paint(style::BOLD, &style::wrap(advice, width, "", "")))?,
+        None => {}
+    }
+    if plan.triage.tier <= Tier::SeeProfessional {
+        write_causes(out, kb, &plan.causes)?;
+        writeln!(out)?;
+    }
+    for b in &plan.blocks {
+        let mut title = b.id.title().to_string();
+        if b.id == spotter_coach::BlockId::Warmup {
+            title.push_str(&format!(" ({})", clock(plan.warmup_budget_seconds)));
+        }
+        writeln!(out, "{}", paint(style::HEADING, &title))?;
+        if b.items.is_empty() {
+            writeln!(out, "  (name today's exercises to get cues for them)")?;
+        }
+        for i in &b.items {
+            let dose = dose(i);
+            let head = if dose.is_empty() { i.name.to_string() } else { format!("{}  {}", i.name, paint(style::BOLD, &dose)) };
+            writeln!(out, "  - {head}")?;
+            for cue in &i.cues {
+                writeln!(out, "{}", style::wrap(cue, width, "      ", "      "))?;
+            }
+            if let Some(c) = i.caution {
+                writeln!(out, "{}", paint(style::DIM, &style::wrap(c, width, "      Careful: ", "      ")))?;
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", paint(style::DIM, &style::wrap(&kb.disclaimer, width, "", "")))?;
+    Ok(())
+}
