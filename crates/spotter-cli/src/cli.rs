@@ -76,6 +76,14 @@ pub enum Command {
                   gentle mobility and habits only; at `urgent` or `emergency` there is no plan, only what to do.")]
     Plan(PlanArgs),
 
+    /// Play your warm-up with a timer: get-ready countdown, big clock, "switch legs", a bell at each change
+    #[command(after_help = "Examples:\n  spotter warmup --answers examples/plan-seed-story.json\n  \
+                  spotter warmup --answers answers.json --minutes 8\n  \
+                  spotter warmup --answers answers.json --plain --speed 60   (one line per change, 60 times faster)\n\n\
+                  Keys in the full-screen player: space pause/resume, n or right arrow skip, q or Esc quit.\n\
+                  When standard output is not a terminal, the player prints one line per change instead.")]
+    Warmup(WarmupArgs),
+
     /// Answer the questions one by one in the terminal, then get the result
     #[command(after_help = "Examples:\n  spotter check\n  spotter check --save my-answers.json\n  \
                   printf 'y\\n...' | spotter check          (answers can be piped in, one per line)\n\n\
@@ -126,6 +134,29 @@ pub struct PlanArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct WarmupArgs {
+    /// The answers: a JSON file, or `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// Warm-up budget in minutes, 5 to 10 (default 5.5)
+    #[arg(long, value_name = "N")]
+    pub minutes: Option<f64>,
+
+    /// Clock speed: 1 is real time, 60 makes a minute pass in a second
+    #[arg(long, default_value = "1", value_name = "X")]
+    pub speed: f64,
+
+    /// One line per change instead of the full-screen player
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Get-ready countdown before the first drill, in seconds
+    #[arg(long, default_value = "5", value_name = "S")]
+    pub get_ready: u32,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod coach_out;
 mod demo;
+mod player;
 mod render;
 mod style;
 
@@ -72,6 +73,7 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Demo(a) => demo::run(&kb, &a),
         cli::Command::Explain(a) => explain(&kb, &a),
         cli::Command::Plan(a) => plan(&kb, &a),
+        cli::Command::Warmup(a) => warmup(&kb, &a),
     }
 }
 
@@ -107,6 +109,21 @@ fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
     let answers = read_answers(kb, &a.answers)?;
     let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
     coach_out::write_plan(&mut anstream::stdout(), kb, &plan, a.format)
+}
+
+fn warmup(kb: &Kb, a: &cli::WarmupArgs) -> anyhow::Result<()> {
+    if !(a.speed.is_finite() && (0.01..=1_000_000.0).contains(&a.speed)) {
+        return Err(input_error(format!("--speed must be 0.01 to 1000000, got {}", a.speed)));
+    }
+    let answers = read_answers(kb, &a.answers)?;
+    let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
+    let mut out = anstream::stdout();
+    if plan.block(spotter_coach::BlockId::Warmup).is_none() {
+        // Not a failure: the triage result comes first, and it says not to train.
+        return coach_out::write_plan(&mut out, kb, &plan, cli::Format::Text);
+    }
+    let opts = player::PlayOptions { speed: a.speed, interactive: !a.plain, get_ready_seconds: a.get_ready };
+    player::play(&plan, &opts, &mut out)
 }
 
 fn triage(kb: &Kb, a: &cli::TriageArgs) -> anyhow::Result<()> {

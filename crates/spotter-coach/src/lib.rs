@@ -6,6 +6,7 @@
 
 pub mod causes;
 pub mod plan;
+pub mod timer;
 
 pub use causes::{Explanation, RankedCause, explain, find_causes};
 pub use plan::{Block, BlockId, Plan, PlanError, PlanItem, make_plan};

@@ -413,3 +413,35 @@ mod coaching {
         insta::assert_snapshot!("plan_text_seed_story", text(&out.stdout));
     }
 }
+
+mod warmup {
+    use super::*;
+
+    #[test]
+    fn plain_player_walks_through_the_warm_up_and_adds_up_to_the_budget() {
+        let out = spotter(&["warmup", "--answers", example("plan-seed-story.json").to_str().unwrap(), "--plain", "--speed", "100000", "--minutes", "6"], "");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[0], "0:00 get ready (5 s)");
+        assert!(lines.iter().any(|l| l.contains("SWITCH SIDES Leg swings")), "{s}");
+        // 5 s to get ready + a 6-minute warm-up.
+        assert_eq!(*lines.last().unwrap(), "6:05 done: warm-up complete");
+        assert_eq!(lines.iter().filter(|l| l.contains(" BELL ")).count(), 6);
+    }
+
+    #[test]
+    fn no_warm_up_when_triage_says_get_help() {
+        let out = spotter(&["warmup", "--answers", example("intake-urgent.json").to_str().unwrap(), "--plain"], "");
+        assert_eq!(out.status.code(), Some(0));
+        let s = text(&out.stdout);
+        assert!(s.contains("No training plan today") && !s.contains("BELL"), "{s}");
+    }
+
+    #[test]
+    fn bad_speed_is_refused() {
+        let out = spotter(&["warmup", "--answers", example("plan-seed-story.json").to_str().unwrap(), "--speed", "0"], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("--speed"));
+    }
+}
