@@ -25,10 +25,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Crates that must stay pure: no files, network, processes, terminal or clock.
-const CORE_CRATES: [&str; 2] = ["spotter-kb", "spotter-triage"];
+const CORE_CRATES: [&str; 4] = ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion"];
 
 /// Dependencies a core crate may have (normal dependencies; dev-dependencies are free).
-const CORE_ALLOWED_DEPS: [&str; 6] = ["spotter-kb", "spotter-triage", "serde", "serde_json", "toml", "thiserror"];
+const CORE_ALLOWED_DEPS: [&str; 7] = ["spotter-kb", "spotter-triage", "spotter-coach", "serde", "serde_json", "toml", "thiserror"];
 
 /// Text that means IO in library code.
 const IO_MARKERS: [&str; 10] = [

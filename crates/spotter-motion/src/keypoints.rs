@@ -1,0 +1,312 @@
+//! Keypoint sequences as the pose model writes them (spec/movement.md, "Inputs"): per frame, 33
+//! BlazePose (or 17 COCO) landmarks in normalised image coordinates, with visibility, and
+//! optionally world landmarks in metres.
+
+use serde::Serialize;
+
+/// Which landmark set a sequence uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// MediaPipe BlazePose: 33 landmarks.
+    Blazepose33,
+    /// COCO: 17 keypoints.
+    Coco17,
+}
+
+impl Layout {
+    pub fn len(self) -> usize {
+        match self {
+            Layout::Blazepose33 => 33,
+            Layout::Coco17 => 17,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Layout::Blazepose33 => "blazepose33",
+            Layout::Coco17 => "coco17",
+        }
+    }
+}
+
+/// BlazePose landmark indices used by the analysis.
+pub mod bp {
+    pub const NOSE: usize = 0;
+    pub const LEFT_EAR: usize = 7;
+    pub const RIGHT_EAR: usize = 8;
+    pub const LEFT_SHOULDER: usize = 11;
+    pub const RIGHT_SHOULDER: usize = 12;
+    pub const LEFT_WRIST: usize = 15;
+    pub const RIGHT_WRIST: usize = 16;
+    pub const LEFT_HIP: usize = 23;
+    pub const RIGHT_HIP: usize = 24;
+    pub const LEFT_KNEE: usize = 25;
+    pub const RIGHT_KNEE: usize = 26;
+    pub const LEFT_ANKLE: usize = 27;
+    pub const RIGHT_ANKLE: usize = 28;
+    pub const LEFT_HEEL: usize = 29;
+    pub const RIGHT_HEEL: usize = 30;
+    pub const LEFT_FOOT_INDEX: usize = 31;
+    pub const RIGHT_FOOT_INDEX: usize = 32;
+}
+
+/// One landmark: `x`, `y` in 0..1 of the image width and height (y down), `z` relative depth in
+/// the same scale as x (negative toward the camera), `visibility` 0..1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Keypoint {
+    pub x: f64,
+    pub y: f64,
+    pub z: f64,
+    pub visibility: f64,
+}
+
+/// One frame. `landmarks` is `None` when no person was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeypointFrame {
+    /// Time from the start of the clip, in seconds.
+    pub t: f64,
+    pub landmarks: Option<Vec<Keypoint>>,
+    /// World landmarks in metres (y down, origin between the hips), when the pose model gives them.
+    pub world_landmarks: Option<Vec<[f64; 3]>>,
+}
+
+/// A clip's keypoints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeypointSequence {
+    /// Frames per second of the source.
+    pub fps: f64,
+    /// Image size in pixels, for turning normalised coordinates into a true aspect ratio.
+    pub width: u32,
+    pub height: u32,
+    pub layout: Layout,
+    pub frames: Vec<KeypointFrame>,
+}
+
+/// Why a keypoint file was refused, with where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KeypointError {
+    #[error("not valid JSON: {message} at line {line}, column {column}")]
+    Json { line: usize, column: usize, message: String },
+    #[error("line {line}, column {column}: {message}")]
+    Csv { line: usize, column: usize, message: String },
+    #[error("`{field}`: {message}")]
+    Field { field: String, message: String },
+}
+
+fn field(field: impl Into<String>, message: impl Into<String>) -> KeypointError {
+    KeypointError::Field { field: field.into(), message: message.into() }
+}
+
+fn layout_from(id: &str) -> Option<Layout> {
+    match id {
+        "blazepose33" | "blazepose" | "mediapipe" => Some(Layout::Blazepose33),
+        "coco17" | "coco" => Some(Layout::Coco17),
+        _ => None,
+    }
+}
+
+/// Checks the sequence-wide fields and each frame, naming the first problem.
+fn validate(seq: &KeypointSequence) -> Result<(), KeypointError> {
+    if !(seq.fps.is_finite() && seq.fps > 0.0 && seq.fps <= 1000.0) {
+        return Err(field("fps", format!("expected frames per second above 0 and up to 1000, got {}", seq.fps)));
+    }
+    if seq.width == 0 || seq.height == 0 {
+        return Err(field("width", "image width and height must be above 0 pixels"));
+    }
+    if seq.frames.is_empty() {
+        return Err(field("frames", "the file has no frames"));
+    }
+    let n = seq.layout.len();
+    let mut last_t = f64::NEG_INFINITY;
+    for (i, f) in seq.frames.iter().enumerate() {
+        if !f.t.is_finite() || f.t < 0.0 {
+            return Err(field(format!("frames[{i}].t"), format!("expected a time in seconds of at least 0, got {}", f.t)));
+        }
+        if f.t <= last_t {
+            return Err(field(format!("frames[{i}].t"), format!("times must increase, but {} follows {last_t}", f.t)));
+        }
+        last_t = f.t;
+        if let Some(lms) = &f.landmarks {
+            if lms.len() != n {
+                return Err(field(format!("frames[{i}].landmarks"), format!("expected {n} landmarks for {}, got {}", seq.layout.id(), lms.len())));
+            }
+            for (j, k) in lms.iter().enumerate() {
+                if ![k.x, k.y, k.z, k.visibility].iter().all(|v| v.is_finite()) {
+                    return Err(field(format!("frames[{i}].landmarks[{j}]"), "values must be finite numbers"));
+                }
+                if !(0.0..=1.0).contains(&k.visibility) {
+                    return Err(field(format!("frames[{i}].landmarks[{j}]"), format!("visibility must be 0 to 1, got {}", k.visibility)));
+                }
+            }
+        }
+        if let Some(w) = &f.world_landmarks {
+            if w.len() != n {
+                return Err(field(format!("frames[{i}].world_landmarks"), format!("expected {n} world landmarks, got {}", w.len())));
+            }
+            if w.iter().flatten().any(|v| !v.is_finite()) {
+                return Err(field(format!("frames[{i}].world_landmarks"), "values must be finite numbers"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the keypoint JSON of spec/movement.md:
+/// `{"fps", "width", "height", "layout", "frames": [{"t", "landmarks": [[x, y, z, v] ...] | null,
+/// "world_landmarks": [[x, y, z] ...]?}]}`. Also reads MediaPipe dumps that give
+/// `video_info: {fps, width, height}` and per-frame `timestamp_ms` instead (BlazePose layout).
+pub fn parse_keypoints_json(text: &str) -> Result<KeypointSequence, KeypointError> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| KeypointError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line ").next().unwrap_or("invalid JSON").to_string(),
+    })?;
+    let obj = v.as_object().ok_or_else(|| field("(top level)", "expected one JSON object"))?;
+    let info = obj.get("video_info").and_then(|i| i.as_object()).unwrap_or(obj);
+    let num = |key: &str| -> Result<f64, KeypointError> {
+        info.get(key).and_then(|x| x.as_f64()).ok_or_else(|| field(key, "missing or not a number"))
+    };
+    let fps = num("fps")?;
+    let size = |key: &str| -> Result<u32, KeypointError> {
+        let x = num(key)?;
+        if x.fract() != 0.0 || !(1.0..=100_000.0).contains(&x) {
+            return Err(field(key, format!("expected a whole number of pixels, got {x}")));
+        }
+        Ok(x as u32)
+    };
+    let (width, height) = (size("width")?, size("height")?);
+    let layout = match obj.get("layout") {
+        None => Layout::Blazepose33,
+        Some(l) => {
+            let id = l.as_str().ok_or_else(|| field("layout", "expected a string"))?;
+            layout_from(id).ok_or_else(|| field("layout", format!("unknown layout `{id}` (expected blazepose33 or coco17)")))?
+        }
+    };
+    let frames_v = obj.get("frames").and_then(|f| f.as_array()).ok_or_else(|| field("frames", "missing or not a list"))?;
+    let mut frames = Vec::with_capacity(frames_v.len());
+    for (i, f) in frames_v.iter().enumerate() {
+        let at = |k: &str| format!("frames[{i}].{k}");
+        let fo = f.as_object().ok_or_else(|| field(format!("frames[{i}]"), "expected an object"))?;
+        let t = match (fo.get("t"), fo.get("timestamp_ms")) {
+            (Some(t), _) => t.as_f64().ok_or_else(|| field(at("t"), "expected a number of seconds"))?,
+            (None, Some(ms)) => ms.as_f64().ok_or_else(|| field(at("timestamp_ms"), "expected a number"))? / 1000.0,
+            (None, None) => return Err(field(at("t"), "missing (time in seconds)")),
+        };
+        let landmarks = match fo.get("landmarks") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(l) => {
+                let rows = l.as_array().ok_or_else(|| field(at("landmarks"), "expected a list of [x, y, z, visibility]"))?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (j, r) in rows.iter().enumerate() {
+                    let nums: Option<Vec<f64>> = r.as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect());
+                    match nums.as_deref() {
+                        Some([x, y, z, v]) => out.push(Keypoint { x: *x, y: *y, z: *z, visibility: *v }),
+                        Some([x, y, z]) => out.push(Keypoint { x: *x, y: *y, z: *z, visibility: 1.0 }),
+                        _ => return Err(field(format!("frames[{i}].landmarks[{j}]"), "expected [x, y, z, visibility] numbers")),
+                    }
+                }
+                Some(out)
+            }
+        };
+        let world_landmarks = match fo.get("world_landmarks") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(l) => {
+                let rows = l.as_array().ok_or_else(|| field(at("world_landmarks"), "expected a list of [x, y, z]"))?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (j, r) in rows.iter().enumerate() {
+                    let nums: Option<Vec<f64>> = r.as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect());
+                    match nums.as_deref() {
+                        Some([x, y, z]) => out.push([*x, *y, *z]),
+                        _ => return Err(field(format!("frames[{i}].world_landmarks[{j}]"), "expected [x, y, z] numbers in metres")),
+                    }
+                }
+                Some(out)
+            }
+        };
+        frames.push(KeypointFrame { t, landmarks, world_landmarks });
+    }
+    let seq = KeypointSequence { fps, width, height, layout, frames };
+    validate(&seq)?;
+    Ok(seq)
+}
+
+/// Reads the CSV form: a first line `# fps=30,width=1080,height=1920,layout=blazepose33`, a header
+/// line, then one line per frame: `t` followed by x, y, z, visibility of every landmark in layout
+/// order (a frame with no person leaves the landmark cells empty).
+pub fn parse_keypoints_csv(text: &str) -> Result<KeypointSequence, KeypointError> {
+    let csv_err = |line: usize, column: usize, message: String| KeypointError::Csv { line, column, message };
+    let mut lines = text.lines().enumerate();
+    let (_, meta) = lines.next().ok_or_else(|| csv_err(1, 1, "the file is empty".into()))?;
+    let meta = meta.trim().strip_prefix('#').ok_or_else(|| {
+        csv_err(1, 1, "the first line must be `# fps=...,width=...,height=...,layout=...`".into())
+    })?;
+    let (mut fps, mut width, mut height, mut layout) = (None, None, None, Layout::Blazepose33);
+    for part in meta.split(',') {
+        let Some((k, v)) = part.split_once('=') else { continue };
+        let (k, v) = (k.trim(), v.trim());
+        match k {
+            "fps" => fps = v.parse::<f64>().ok(),
+            "width" => width = v.parse::<u32>().ok(),
+            "height" => height = v.parse::<u32>().ok(),
+            "layout" => layout = layout_from(v).ok_or_else(|| csv_err(1, 1, format!("unknown layout `{v}`")))?,
+            _ => {}
+        }
+    }
+    let fps = fps.ok_or_else(|| csv_err(1, 1, "fps missing or not a number in the first line".into()))?;
+    let width = width.ok_or_else(|| csv_err(1, 1, "width missing or not a whole number in the first line".into()))?;
+    let height = height.ok_or_else(|| csv_err(1, 1, "height missing or not a whole number in the first line".into()))?;
+    let n = layout.len();
+    let expected_cols = 1 + 4 * n;
+    let (hline, header) = lines.next().ok_or_else(|| csv_err(2, 1, "the header line is missing".into()))?;
+    let hcols = header.split(',').count();
+    if hcols != expected_cols {
+        return Err(csv_err(hline + 1, 1, format!("expected {expected_cols} header columns (t and 4 per landmark), got {hcols}")));
+    }
+    let mut frames = Vec::new();
+    for (idx, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() != expected_cols {
+            return Err(csv_err(idx + 1, cells.len().min(expected_cols), format!("expected {expected_cols} columns, got {}", cells.len())));
+        }
+        let t = cells[0].trim().parse::<f64>().map_err(|_| csv_err(idx + 1, 1, format!("`{}` is not a time in seconds", cells[0])))?;
+        let rest = &cells[1..];
+        let landmarks = if rest.iter().all(|c| c.trim().is_empty()) {
+            None
+        } else {
+            let mut vals = Vec::with_capacity(rest.len());
+            for (j, c) in rest.iter().enumerate() {
+                let v = c.trim().parse::<f64>().map_err(|_| csv_err(idx + 1, j + 2, format!("`{c}` is not a number")))?;
+                vals.push(v);
+            }
+            Some(vals.chunks(4).map(|c| Keypoint { x: c[0], y: c[1], z: c[2], visibility: c[3] }).collect())
+        };
+        frames.push(KeypointFrame { t, landmarks, world_landmarks: None });
+    }
+    let seq = KeypointSequence { fps, width, height, layout, frames };
+    validate(&seq)?;
+    Ok(seq)
+}
+
+impl KeypointSequence {
+    /// The sequence as the JSON of spec/movement.md.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "fps": self.fps,
+            "width": self.width,
+            "height": self.height,
+            "layout": self.layout.id(),
+            "frames": self.frames.iter().map(|f| serde_json::json!({
+                "t": f.t,
+                "landmarks": f.landmarks.as_ref().map(|l| l.iter().map(|k| [k.x, k.y, k.z, k.visibility]).collect::<Vec<_>>()),
+                "world_landmarks": f.world_landmarks,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,117 @@
+//! Tests of the keypoint readers: both JSON forms, the CSV form, and every kind of bad file.
+
+use super::*;
+
+fn frame_json(t: f64, x: f64) -> String {
+    let lm: Vec<String> = (0..33).map(|i| format!("[{x}, {}, 0.0, 0.9]", 0.1 + i as f64 * 0.02)).collect();
+    format!("{{\"t\": {t}, \"landmarks\": [{}]}}", lm.join(","))
+}
+
+fn spec_json(frames: &[String]) -> String {
+    format!("{{\"fps\": 30.0, \"width\": 1080, \"height\": 1920, \"layout\": \"blazepose33\", \"frames\": [{}]}}", frames.join(","))
+}
+
+#[test]
+fn reads_the_spec_form() {
+    let text = spec_json(&[frame_json(0.0, 0.5), "{\"t\": 0.0333, \"landmarks\": null}".into(), frame_json(0.0667, 0.51)]);
+    let s = parse_keypoints_json(&text).expect("valid");
+    assert_eq!((s.fps, s.width, s.height, s.layout), (30.0, 1080, 1920, Layout::Blazepose33));
+    assert_eq!(s.frames.len(), 3);
+    assert!(s.frames[1].landmarks.is_none());
+    let k = s.frames[2].landmarks.as_ref().unwrap()[3];
+    assert_eq!((k.x, k.visibility), (0.51, 0.9));
+    // Written out and read back: the same.
+    assert_eq!(parse_keypoints_json(&s.to_json().to_string()).unwrap(), s);
+}
+
+#[test]
+fn reads_a_mediapipe_dump_with_video_info_and_milliseconds() {
+    let lm: Vec<String> = (0..33).map(|_| "[0.5, 0.5, 0.0, 1.0]".to_string()).collect();
+    let text = format!(
+        "{{\"video_info\": {{\"width\": 608, \"height\": 1080, \"fps\": 29.97}}, \"frames\": [{{\"frame\": 0, \"timestamp_ms\": 0.0, \"landmarks\": [{}], \"world_landmarks\": null}}, {{\"frame\": 1, \"timestamp_ms\": 33.4, \"landmarks\": null, \"world_landmarks\": null}}]}}",
+        lm.join(",")
+    );
+    let s = parse_keypoints_json(&text).expect("valid");
+    assert_eq!((s.width, s.height), (608, 1080));
+    assert!((s.frames[1].t - 0.0334).abs() < 1e-12);
+}
+
+fn field_error(text: &str) -> (String, String) {
+    match parse_keypoints_json(text) {
+        Err(KeypointError::Field { field, message }) => (field, message),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_json_files_name_what_is_wrong() {
+    match parse_keypoints_json("{\"fps\": 30,\n \"width\": }") {
+        Err(KeypointError::Json { line, .. }) => assert_eq!(line, 2),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(field_error("{\"width\": 10, \"height\": 10, \"frames\": []}").0, "fps");
+    assert_eq!(field_error(&spec_json(&[])).0, "frames");
+    let short = "{\"t\": 0, \"landmarks\": [[0.5, 0.5, 0, 1]]}".to_string();
+    let (f, m) = field_error(&spec_json(&[short]));
+    assert_eq!(f, "frames[0].landmarks");
+    assert!(m.contains("expected 33 landmarks"), "{m}");
+    let (f, m) = field_error(&spec_json(&[frame_json(0.1, 0.5), frame_json(0.1, 0.5)]));
+    assert_eq!(f, "frames[1].t");
+    assert!(m.contains("must increase"), "{m}");
+    let (f, _) = field_error(&spec_json(&[frame_json(0.0, 0.5)]).replace("blazepose33", "openpose25"));
+    assert_eq!(f, "layout");
+    let bad_vis = spec_json(&[frame_json(0.0, 0.5).replacen("0.9]", "1.7]", 1)]);
+    let (f, m) = field_error(&bad_vis);
+    assert_eq!(f, "frames[0].landmarks[0]");
+    assert!(m.contains("visibility"), "{m}");
+    let text = spec_json(&[frame_json(0.0, 0.5)]).replace("\"width\": 1080", "\"width\": 10.5");
+    assert_eq!(field_error(&text).0, "width");
+}
+
+fn csv_text(rows: &[String]) -> String {
+    let mut header = vec!["t".to_string()];
+    for i in 0..33 {
+        for c in ["x", "y", "z", "visibility"] {
+            header.push(format!("lm{i}_{c}"));
+        }
+    }
+    format!("# fps=30,width=640,height=480,layout=blazepose33\n{}\n{}\n", header.join(","), rows.join("\n"))
+}
+
+fn csv_row(t: f64) -> String {
+    let mut v = vec![format!("{t}")];
+    for _ in 0..33 {
+        v.extend(["0.5", "0.4", "0", "0.9"].map(String::from));
+    }
+    v.join(",")
+}
+
+#[test]
+fn reads_the_csv_form_with_empty_frames() {
+    let empty = format!("0.0333{}", ",".repeat(132));
+    let s = parse_keypoints_csv(&csv_text(&[csv_row(0.0), empty, csv_row(0.0667)])).expect("valid");
+    assert_eq!(s.frames.len(), 3);
+    assert!(s.frames[1].landmarks.is_none());
+    assert_eq!(s.frames[2].landmarks.as_ref().unwrap()[0].y, 0.4);
+}
+
+#[test]
+fn bad_csv_files_give_line_and_column() {
+    let bad_cell = csv_row(0.0).replacen("0.4", "oops", 1);
+    match parse_keypoints_csv(&csv_text(&[bad_cell])) {
+        Err(KeypointError::Csv { line, column, message }) => {
+            assert_eq!((line, column), (3, 3));
+            assert!(message.contains("`oops` is not a number"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match parse_keypoints_csv(&csv_text(&["0.0,1,2".into()])) {
+        Err(KeypointError::Csv { line, message, .. }) => {
+            assert_eq!(line, 3);
+            assert!(message.contains("expected 133 columns, got 3"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(parse_keypoints_csv("t,x\n"), Err(KeypointError::Csv { line: 1, .. })));
+    assert!(matches!(parse_keypoints_csv(""), Err(KeypointError::Csv { line: 1, .. })));
+}
