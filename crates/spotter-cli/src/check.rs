@@ -23,6 +23,8 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
             path.display()
         )));
     }
+    // Check the analysis file before any question, so a bad file costs no typing.
+    crate::merge_analysis(kb, &mut Answers::new(), a.analysis.as_deref())?;
     let stdin = std::io::stdin();
     let echo = !stdin.is_terminal();
     let (answers, coached) = if a.format == Format::Json {
@@ -30,6 +32,10 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
     } else {
         ask_all(kb, stdin.lock(), &mut anstream::stdout(), echo)?
     };
+    let mut answers = answers;
+    if coached {
+        crate::merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
+    }
     let mut out = anstream::stdout();
     if coached {
         write_coached(&mut out, kb, &answers, a.format)?;

@@ -84,6 +84,14 @@ pub enum Command {
                   When standard output is not a terminal, the player prints one line per change instead.")]
     Warmup(WarmupArgs),
 
+    /// Measure a squat, hinge or lunge set from keypoints or motion capture, rep by rep, down to the L5/S1 load
+    #[command(after_help = "Examples:\n  spotter analyze keypoints.json --exercise back_squat --body-mass 80 --height 1.80 --load 100 --load-position back\n  \
+                  spotter analyze m01_s01_e01_positions.txt.gz --exercise bodyweight_squat --body-mass 75 --height 1.75 --format json\n  \
+                  spotter analyze keypoints.csv --exercise romanian_deadlift --body-mass 70 --height 1.70 --load 60 --load-position hands --plot set.svg\n\n\
+                  INPUT is keypoint JSON (spec or MediaPipe form), keypoint CSV, or a UI-PRMD Vicon marker file (.txt or .txt.gz).\n\
+                  Film from the side, at hip height: the view decides what can be measured.")]
+    Analyze(AnalyzeArgs),
+
     /// Answer the questions one by one in the terminal, then get the result
     #[command(after_help = "Examples:\n  spotter check\n  spotter check --save my-answers.json\n  \
                   printf 'y\\n...' | spotter check          (answers can be piped in, one per line)\n\n\
@@ -116,6 +124,10 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "FILE")]
     pub answers: PathBuf,
 
+    /// The JSON of `spotter analyze`: its measured faults count as observations
+    #[arg(long, value_name = "FILE")]
+    pub analysis: Option<PathBuf>,
+
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -126,6 +138,10 @@ pub struct PlanArgs {
     /// The answers: a JSON file, or `-` for standard input
     #[arg(long, value_name = "FILE")]
     pub answers: PathBuf,
+
+    /// The JSON of `spotter analyze`: its measured faults count as observations
+    #[arg(long, value_name = "FILE")]
+    pub analysis: Option<PathBuf>,
 
     /// Warm-up budget in minutes, 5 to 10 (default 5.5, the seed's quick routine)
     #[arg(long, value_name = "N")]
@@ -160,7 +176,67 @@ pub struct WarmupArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Keypoint JSON or CSV, or a UI-PRMD marker file (.txt or .txt.gz)
+    pub input: PathBuf,
+
+    /// Exercise id (squat, hinge or lunge pattern), e.g. back_squat, romanian_deadlift, split_squat
+    #[arg(long, value_name = "ID")]
+    pub exercise: String,
+
+    /// Body mass in kilograms
+    #[arg(long, value_name = "KG")]
+    pub body_mass: f64,
+
+    /// Body height in metres (also sets the scale of keypoints)
+    #[arg(long, value_name = "M")]
+    pub height: f64,
+
+    /// External load in kilograms
+    #[arg(long, value_name = "KG", default_value = "0")]
+    pub load: f64,
+
+    /// Where the load is held: back, front_rack, hands, none (default: none without a load, back with one)
+    #[arg(long, value_name = "P")]
+    pub load_position: Option<LoadPositionArg>,
+
+    /// Sex for the segment table (de Leva 1996)
+    #[arg(long, value_enum, default_value = "male")]
+    pub sex: SexArg,
+
+    /// Add inertial terms to the load model (quasi-static by default)
+    #[arg(long)]
+    pub dynamic: bool,
+
+    /// Write angle and load curves with reps shaded to this SVG file
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoadPositionArg {
+    Back,
+    FrontRack,
+    Hands,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SexArg {
+    Male,
+    Female,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// The JSON of `spotter analyze`: its measured faults count as observations
+    #[arg(long, value_name = "FILE")]
+    pub analysis: Option<PathBuf>,
+
     /// Output format of the result (with json, the questions go to standard error)
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,

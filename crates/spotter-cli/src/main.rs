@@ -1,11 +1,13 @@
 //! The `spotter` binary: command-line parsing, reading input at the edge, and exit codes
 //! (0 success, 2 invalid or incomplete input, 1 anything else).
 
+mod analyze;
 mod check;
 mod cli;
 mod coach_out;
 mod demo;
 mod player;
+mod plot;
 mod render;
 mod style;
 
@@ -74,6 +76,7 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Explain(a) => explain(&kb, &a),
         cli::Command::Plan(a) => plan(&kb, &a),
         cli::Command::Warmup(a) => warmup(&kb, &a),
+        cli::Command::Analyze(a) => analyze::run(&kb, &a),
     }
 }
 
@@ -99,14 +102,36 @@ fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triag
     })
 }
 
+/// Adds the observations of a `spotter analyze` JSON file to the answers' `observations`.
+pub fn merge_analysis(kb: &Kb, answers: &mut spotter_triage::Answers, path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let text = read_input(path)?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| input_error(format!("--analysis {}: not valid JSON: {e}", path.display())))?;
+    let Some(list) = v.get("observations").and_then(|o| o.as_array()) else {
+        return Err(input_error(format!("--analysis {}: no `observations` list; give the JSON output of `spotter analyze`", path.display())));
+    };
+    let mut all: Vec<serde_json::Value> = match answers.get("observations") {
+        Some(spotter_triage::Answer::Multi(v)) => v.iter().cloned().map(serde_json::Value::String).collect(),
+        _ => Vec::new(),
+    };
+    all.extend(list.iter().cloned());
+    let merged = spotter_triage::check_answer(kb, "observations", &serde_json::Value::Array(all))
+        .map_err(|p| input_error(format!("--analysis {}: {p}", path.display())))?;
+    answers.set_unchecked("observations", merged);
+    Ok(())
+}
+
 fn explain(kb: &Kb, a: &cli::ExplainArgs) -> anyhow::Result<()> {
-    let answers = read_answers(kb, &a.answers)?;
+    let mut answers = read_answers(kb, &a.answers)?;
+    merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
     let e = spotter_coach::explain(kb, &answers);
     coach_out::write_explanation(&mut anstream::stdout(), kb, &e, a.format)
 }
 
 fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
-    let answers = read_answers(kb, &a.answers)?;
+    let mut answers = read_answers(kb, &a.answers)?;
+    merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
     let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
     coach_out::write_plan(&mut anstream::stdout(), kb, &plan, a.format)
 }

@@ -195,6 +195,17 @@ pub struct PlanRules {
     pub sources: Vec<String>,
 }
 
+/// What a fault measured by the movement analysis counts as for the cause finder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    /// Fault id of the movement analysis.
+    pub fault: String,
+    /// The `observations` value it counts as, if any.
+    pub observation: Option<String>,
+    /// The cause whose advice applies, if any.
+    pub cause: Option<String>,
+}
+
 /// All coaching knowledge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coaching {
@@ -203,6 +214,7 @@ pub struct Coaching {
     pub drills: Vec<Drill>,
     pub evidence: Vec<Evidence>,
     pub plan: PlanRules,
+    pub measured: Vec<Measured>,
 }
 
 impl Coaching {

@@ -11,7 +11,7 @@ mod load_coach;
 pub mod model;
 mod raw;
 
-pub use coach::{Cause, CauseKind, Coaching, Cue, Dose, Drill, DrillKind, Evidence, Exercise, Pattern};
+pub use coach::{Cause, CauseKind, Coaching, Cue, Dose, Drill, DrillKind, Evidence, Exercise, Measured, Pattern};
 pub use error::KbError;
 pub use model::{Choice, Condition, Item, ItemKind, Rule, Section, Source, Tier, TierInfo};
 
@@ -30,6 +30,7 @@ pub const BUILTIN_FILES: KbFiles<'static> = KbFiles {
     coach_drills: include_str!("../data/coach/drills.toml"),
     coach_evidence: include_str!("../data/coach/evidence.toml"),
     coach_plan: include_str!("../data/coach/plan.toml"),
+    coach_measured: include_str!("../data/coach/measured.toml"),
 };
 
 /// The text of each knowledge-base file.
@@ -45,11 +46,12 @@ pub struct KbFiles<'a> {
     pub coach_drills: &'a str,
     pub coach_evidence: &'a str,
     pub coach_plan: &'a str,
+    pub coach_measured: &'a str,
 }
 
 impl<'a> KbFiles<'a> {
     /// File names (as written in error messages) with their text.
-    pub fn named(&self) -> [(&'static str, &'a str); 10] {
+    pub fn named(&self) -> [(&'static str, &'a str); 11] {
         [
             ("sources.toml", self.sources),
             ("triage/items.toml", self.triage_items),
@@ -61,6 +63,7 @@ impl<'a> KbFiles<'a> {
             ("coach/drills.toml", self.coach_drills),
             ("coach/evidence.toml", self.coach_evidence),
             ("coach/plan.toml", self.coach_plan),
+            ("coach/measured.toml", self.coach_measured),
         ]
     }
 }
@@ -90,7 +93,7 @@ impl Kb {
 
     /// Loads and cross-checks a full set of files.
     pub fn from_files(files: &KbFiles<'_>) -> Result<Kb, KbError> {
-        let [s, i, t, r, ci, causes, exercises, drills, evidence, plan] =
+        let [s, i, t, r, ci, causes, exercises, drills, evidence, plan, measured] =
             files.named().map(|(name, text)| SourceText { name, text });
         let sources = load::sources(&s)?;
         let known: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
@@ -99,7 +102,7 @@ impl Kb {
         // Triage rules read triage items only; the cause finder's items come after them.
         let rules = load::rules(&r, &triage_items.items, &known)?;
         let items = load::items(&ci, &known, triage_items, true)?;
-        let coach_files = load_coach::CoachSources { causes, exercises, drills, evidence, plan };
+        let coach_files = load_coach::CoachSources { causes, exercises, drills, evidence, plan, measured };
         let coaching = load_coach::coaching(&coach_files, &items.items, &known)?;
         Ok(Kb {
             sections: items.sections,

@@ -3,7 +3,7 @@
 
 use crate::coach::{
     Cause, CauseKind, Coaching, CooldownRules, Cue, DailyRules, Dose, Drill, DrillKind, DrillRule, Evidence, Exercise,
-    Pattern, PlanRules, TimedDrill, WarmupRules,
+    Measured, Pattern, PlanRules, TimedDrill, WarmupRules,
 };
 use crate::error::{KbError, SourceText};
 use crate::load::{ItemTable, check_sources, condition, is_snake_id, parse, span};
@@ -21,6 +21,7 @@ pub(crate) struct CoachSources<'a> {
     pub drills: SourceText<'a>,
     pub evidence: SourceText<'a>,
     pub plan: SourceText<'a>,
+    pub measured: SourceText<'a>,
 }
 
 pub(crate) fn coaching(files: &CoachSources<'_>, items: &[Item], known: &HashSet<&str>) -> Result<Coaching> {
@@ -31,7 +32,8 @@ pub(crate) fn coaching(files: &CoachSources<'_>, items: &[Item], known: &HashSet
     let drills = drills(&files.drills, known, &cause_ids)?;
     let evidence = evidence(&files.evidence, items, &cause_ids)?;
     let plan = plan(&files.plan, known, &cause_ids, &drills, items)?;
-    Ok(Coaching { exercises, causes, drills, evidence, plan })
+    let measured = measured(&files.measured, items, &cause_ids)?;
+    Ok(Coaching { exercises, causes, drills, evidence, plan, measured })
 }
 
 fn unique<'a>(src: &SourceText<'_>, seen: &mut HashSet<String>, what: &str, id: &'a Spanned<String>) -> Result<&'a str> {
@@ -338,4 +340,31 @@ fn plan(src: &SourceText<'_>, known: &HashSet<&str>, causes: &HashSet<&str>, dri
         }
     }
     Ok(PlanRules { warmup, cooldown, strength, daily, sources })
+}
+
+fn measured(src: &SourceText<'_>, items: &[Item], causes: &HashSet<&str>) -> Result<Vec<Measured>> {
+    let file: raw::MeasuredFile = parse(src)?;
+    let observations: Vec<&str> = items
+        .iter()
+        .find(|i| i.id == "observations")
+        .map(|i| i.kind.choices().iter().map(|c| c.id.as_str()).collect())
+        .unwrap_or_default();
+    file.measured
+        .iter()
+        .map(|m| {
+            let m = m.get_ref();
+            let key = format!("measured[{}]", m.fault.get_ref());
+            let observation = match &m.observation {
+                Some(o) if !observations.contains(&o.get_ref().as_str()) => {
+                    return Err(src.error(format!("{key}.observation"), span(o), format!("`{}` is not a value of `observations`", o.get_ref())));
+                }
+                o => o.as_ref().map(|o| o.get_ref().clone()),
+            };
+            let cause = match &m.cause {
+                Some(c) => Some(known_causes(src, &format!("{key}.cause"), std::slice::from_ref(c), causes)?.remove(0)),
+                None => None,
+            };
+            Ok(Measured { fault: m.fault.get_ref().clone(), observation, cause })
+        })
+        .collect()
 }

@@ -275,3 +275,18 @@ pub struct RawDaily {
     pub nerve_evidence: Spanned<RawCondition>,
     pub sources: Spanned<Vec<Spanned<String>>>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredFile {
+    #[serde(default)]
+    pub measured: Vec<Spanned<RawMeasured>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeasured {
+    pub fault: Spanned<String>,
+    pub observation: Option<Spanned<String>>,
+    pub cause: Option<Spanned<String>>,
+}

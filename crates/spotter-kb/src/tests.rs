@@ -146,6 +146,7 @@ fn load_with(file: &str, text: &str) -> KbError {
         "coach/drills.toml" => files.coach_drills = text,
         "coach/evidence.toml" => files.coach_evidence = text,
         "coach/plan.toml" => files.coach_plan = text,
+        "coach/measured.toml" => files.coach_measured = text,
         other => panic!("no such file {other}"),
     }
     match Kb::from_files(&files) {
@@ -433,4 +434,9 @@ fn exercise_items_must_list_the_exercises() {
 #[test]
 fn drill_serving_an_unknown_cause() {
     check_edit("coach/drills.toml", "serves = [\"no_brace\"]", "serves = [\"no_bracing\"]", "drill[brace_breathing].serves", "unknown cause `no_bracing`");
+}
+
+#[test]
+fn measured_fault_must_map_to_a_known_observation() {
+    check_edit("coach/measured.toml", "observation = \"long_lunge_step\"", "observation = \"long_step\"", "measured[lunge_long_step].observation", "not a value of `observations`");
 }

@@ -16,41 +16,74 @@ pub struct RepFrames {
 }
 
 /// Segments `signal` (larger = deeper; `None` = unknown). `enter` and `leave` are thresholds in
-/// the signal's unit, `leave < enter`.
+/// the signal's unit, `leave < enter`. Depth is judged from the local standing level (the lowest
+/// value since the previous rep), so a lifter who rests between reps a little below their tallest
+/// standing height still gets separate reps.
 pub fn segment(signal: &[Option<f64>], enter: f64, leave: f64) -> Vec<RepFrames> {
     let s: Vec<f64> = signal.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
     let n = s.len();
-    let mut reps = Vec::new();
+    // Deep regions and their bottoms, by hysteresis relative to the local standing level: a region
+    // starts when the signal rises `enter` above the lowest value since the last region, and ends
+    // when it has come back 70% of the way (or below `leave`).
+    let mut regions: Vec<(usize, usize, usize)> = Vec::new(); // (start, bottom, end exclusive)
+    // The signal is 0 at standing by construction, so a clip that starts deep starts a region.
+    let mut local_min = 0.0f64;
     let mut i = 0;
     while i < n {
-        if !(s[i] > enter) {
+        if s[i].is_nan() {
             i += 1;
             continue;
         }
-        // Extend the deep region until the signal is back below `leave`.
+        local_min = local_min.min(s[i]);
+        if !(s[i] > enter && s[i] - local_min > enter) {
+            i += 1;
+            continue;
+        }
         let region_start = i;
+        let base = local_min;
+        let mut deepest = s[i];
         let mut j = i;
-        while j < n && !(s[j] < leave) {
+        while j < n && (s[j].is_nan() || !(s[j] < leave || deepest - s[j] > 0.7 * (deepest - base))) {
+            deepest = deepest.max(s[j]);
             j += 1;
         }
-        let region_end = j; // exclusive
-        let deepest = (region_start..region_end).filter(|&k| s[k].is_finite()).map(|k| s[k]).fold(f64::NEG_INFINITY, f64::max);
         // The middle of the frames within 2% of the deepest value (a paused bottom).
         let tol = 0.02 * deepest.abs().max(1e-9);
-        let near: Vec<usize> = (region_start..region_end).filter(|&k| s[k].is_finite() && deepest - s[k] <= tol).collect();
-        let bottom = near[near.len() / 2];
-        let back = 0.1 * deepest;
-        let start = (0..bottom).rev().find(|&k| s[k].is_finite() && s[k] <= back);
-        let end = (bottom + 1..n).find(|&k| s[k].is_finite() && s[k] <= back);
-        reps.push(RepFrames {
-            start: start.unwrap_or(0),
-            bottom,
-            end: end.unwrap_or(n - 1),
-            partial: start.is_none() || end.is_none(),
-        });
-        i = region_end.max(end.unwrap_or(region_end)).max(i + 1);
+        let near: Vec<usize> = (region_start..j).filter(|&k| s[k].is_finite() && deepest - s[k] <= tol).collect();
+        regions.push((region_start, near[near.len() / 2], j));
+        local_min = if j < n { s[j] } else { f64::INFINITY };
+        i = j.max(i + 1);
     }
-    reps
+    let argmin = |from: usize, to: usize| (from..to).filter(|&k| s[k].is_finite()).min_by(|&a, &b| s[a].total_cmp(&s[b]));
+    regions
+        .iter()
+        .enumerate()
+        .map(|(r, &(_, bottom, _))| {
+            let depth = s[bottom];
+            let prev = if r == 0 { 0 } else { regions[r - 1].1 };
+            let next = regions.get(r + 1).map_or(n, |x| x.1);
+            // Standing before and after: the shallowest point between this bottom and its neighbours'.
+            let before = argmin(prev, bottom);
+            let after = argmin(bottom + 1, next);
+            let near_standing = |base: f64| base <= leave.max(0.3 * depth);
+            let start = before.and_then(|m| {
+                let base = s[m];
+                let level = base + 0.1 * (depth - base);
+                near_standing(base).then(|| (m..bottom).rev().find(|&k| s[k].is_finite() && s[k] <= level).unwrap_or(m))
+            });
+            let end = after.and_then(|m| {
+                let base = s[m];
+                let level = base + 0.1 * (depth - base);
+                near_standing(base).then(|| (bottom + 1..=m).find(|&k| s[k].is_finite() && s[k] <= level).unwrap_or(m))
+            });
+            RepFrames {
+                start: start.unwrap_or(prev),
+                bottom,
+                end: end.unwrap_or_else(|| next.saturating_sub(1).max(bottom)),
+                partial: start.is_none() || end.is_none(),
+            }
+        })
+        .collect()
 }
 
 /// The whole signal as one repetition (motion-capture files hold exactly one).

@@ -445,3 +445,118 @@ mod warmup {
         assert!(text(&out.stderr).contains("--speed"));
     }
 }
+
+mod analyze {
+    use super::*;
+
+    fn uiprmd(name: &str) -> String {
+        root().join("crates/spotter-motion/tests/data/ui-prmd").join(name).to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn uiprmd_file_gives_one_rep_with_a_verdict_and_the_spec_fields() {
+        for (file, verdict) in [("m01_s01_e01_positions.txt.gz", "correct"), ("m01_s01_e01_positions_inc.txt.gz", "incorrect")] {
+            let v = json_of(&spotter(
+                &["analyze", &uiprmd(file), "--exercise", "bodyweight_squat", "--body-mass", "75", "--height", "1.75", "--format", "json"],
+                "",
+            ));
+            assert_eq!(v["rep_count"], 1, "{file}");
+            assert_eq!(v["verdict"], verdict, "{file}");
+            let rep = &v["reps"][0];
+            assert_eq!(rep["verdict"], verdict);
+            for key in ["depth_below_parallel", "peak_trunk_lean_deg", "faults"] {
+                assert!(!rep[key].is_null(), "{file}: {key} missing");
+            }
+            for key in ["moment_nm", "compression_n", "shear_n_neutral", "shear_n_flexed"] {
+                assert!(rep["l5s1"][key].as_f64().is_some_and(|x| x > 0.0), "{file}: l5s1.{key}");
+            }
+            assert!(rep["faults"].as_array().unwrap().iter().all(|f| f.is_string()));
+        }
+    }
+
+    #[test]
+    fn the_lunge_is_analysed_as_split_squat() {
+        let v = json_of(&spotter(
+            &["analyze", &uiprmd("m03_s02_e01_positions.txt.gz"), "--exercise", "split_squat", "--body-mass", "70", "--height", "1.70", "--format", "json"],
+            "",
+        ));
+        assert_eq!(v["movement"], "lunge");
+        assert_eq!(v["reps"][0]["lunge"]["front_leg"], "left");
+        assert!(v["verdict"].is_string());
+    }
+
+    #[test]
+    fn text_report_and_plot() {
+        let dir = std::env::temp_dir().join(format!("spotter-analyze-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let svg = dir.join("set.svg");
+        let out = spotter(
+            &["analyze", &uiprmd("m01_s01_e01_positions_inc.txt.gz"), "--exercise", "bodyweight_squat", "--body-mass", "75", "--height", "1.75", "--plot", svg.to_str().unwrap()],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(s.contains("Shallow: the hips stayed above the knees"), "{s}");
+        assert!(s.contains("Butt wink") && s.contains("not measured"));
+        let plot = std::fs::read_to_string(&svg).expect("plot written");
+        assert!(plot.starts_with("<svg") && plot.contains("trunk lean (deg)") && plot.contains("L5/S1 compression (N)"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_inputs_exit_2_with_the_reason() {
+        let dir = std::env::temp_dir().join(format!("spotter-analyze-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad_json = dir.join("k.json");
+        std::fs::write(&bad_json, "{\"fps\": 30, \"width\": 100, \"height\": 100, \"frames\": [{\"t\": 0, \"landmarks\": [[0.5, 0.5, 0, 1]]}]}").unwrap();
+        let bad_txt = dir.join("m.txt");
+        std::fs::write(&bad_txt, "1,2,3\n").unwrap();
+        let cases: Vec<(Vec<String>, &str)> = vec![
+            (vec![bad_json.display().to_string()], "frames[0].landmarks"),
+            (vec![bad_txt.display().to_string()], "line 1"),
+            (vec![dir.join("x.mp4").display().to_string()], "video input needs the pose step"),
+            (vec![dir.join("x.xyz").display().to_string()], "unknown input type"),
+        ];
+        for (input, msg) in cases {
+            let mut args: Vec<&str> = vec!["analyze"];
+            args.extend(input.iter().map(String::as_str));
+            args.extend(["--exercise", "back_squat", "--body-mass", "80", "--height", "1.8"]);
+            let out = spotter(&args, "");
+            assert_eq!(out.status.code(), Some(2), "{input:?}");
+            assert!(text(&out.stderr).contains(msg), "{input:?}: {}", text(&out.stderr));
+        }
+        let u = uiprmd("m01_s01_e01_positions.txt.gz");
+        for (extra, msg) in [
+            (vec!["--exercise", "leg_curl", "--body-mass", "80", "--height", "1.8"], "squats, hinges and lunges"),
+            (vec!["--exercise", "back_squat", "--body-mass", "8", "--height", "1.8"], "--body-mass"),
+            (vec!["--exercise", "back_squat", "--body-mass", "80", "--height", "18"], "--height"),
+            (vec!["--exercise", "backsquat", "--body-mass", "80", "--height", "1.8"], "unknown exercise"),
+        ] {
+            let mut args = vec!["analyze", u.as_str()];
+            args.extend(extra);
+            let out = spotter(&args, "");
+            assert_eq!(out.status.code(), Some(2));
+            assert!(text(&out.stderr).contains(msg), "{}", text(&out.stderr));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn measured_faults_feed_the_cause_finder() {
+        let dir = std::env::temp_dir().join(format!("spotter-analysis-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let analysis = dir.join("analysis.json");
+        std::fs::write(&analysis, r#"{"observations": ["chest_drops_forward"]}"#).unwrap();
+        let base = json_of(&spotter(&["explain", "--answers", example("intake-self-care.json").to_str().unwrap(), "--format", "json"], ""));
+        assert!(!base["causes"].as_array().unwrap().iter().any(|c| c["id"] == "forward_lean"));
+        let v = json_of(&spotter(
+            &["explain", "--answers", example("intake-self-care.json").to_str().unwrap(), "--analysis", analysis.to_str().unwrap(), "--format", "json"],
+            "",
+        ));
+        assert_eq!(v["causes"][0]["id"], "forward_lean", "{v}");
+        std::fs::write(&analysis, r#"{"reps": []}"#).unwrap();
+        let out = spotter(&["explain", "--answers", example("intake-self-care.json").to_str().unwrap(), "--analysis", analysis.to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(2));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -67,3 +67,18 @@ fn whole_takes_the_deepest_frame() {
     assert_eq!(whole(&s), Some(RepFrames { start: 0, bottom: 35, end: 64, partial: false }));
     assert_eq!(whole(&[None, None]), None);
 }
+
+#[test]
+fn resting_a_little_below_standing_between_reps_still_splits_them() {
+    // Standing at 0 first, then two reps separated by a rest at 0.16 (a bar on the back).
+    let mut s: Vec<Option<f64>> = vec![Some(0.0); 20];
+    for _ in 0..2 {
+        s.extend((0..40).map(|k| Some(0.16 + 0.42 * (1.0 - (2.0 * std::f64::consts::PI * k as f64 / 40.0).cos()))));
+        s.extend(std::iter::repeat_n(Some(0.16), 30));
+    }
+    let reps = segment(&s, 0.12, 0.05);
+    assert_eq!(reps.len(), 2, "{reps:?}");
+    assert!(reps.iter().all(|r| !r.partial), "{reps:?}");
+    assert_eq!(reps[0].bottom, 40);
+    assert_eq!(reps[1].bottom, 110);
+}

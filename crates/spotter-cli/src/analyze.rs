@@ -1,0 +1,305 @@
+//! `spotter analyze`: reads a keypoint file or a UI-PRMD marker file, runs the movement analysis
+//! and prints it (per-rep table, faults in plain words, what to change) or its JSON; optionally an
+//! SVG plot of the angle and load curves with the reps shaded.
+
+use crate::cli::{AnalyzeArgs, Format, LoadPositionArg, SexArg};
+use crate::input_error;
+use crate::style::{self, paint};
+use serde::Serialize;
+use spotter_kb::{Kb, Pattern};
+use spotter_motion::analysis::{self, Analysis, Movement, Options, RepMeasures};
+use spotter_motion::body::SagittalBody;
+use spotter_motion::keypoints::{self, KeypointSequence};
+use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
+use spotter_motion::mocap;
+use spotter_motion::thresholds::Thresholds;
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// What kind of input a file is, by its name.
+enum InputKind {
+    KeypointJson,
+    KeypointCsv,
+    Uiprmd { gz: bool },
+    Video,
+}
+
+fn kind_of(path: &Path) -> anyhow::Result<InputKind> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    Ok(if name.ends_with(".txt.gz") {
+        InputKind::Uiprmd { gz: true }
+    } else if name.ends_with(".txt") {
+        InputKind::Uiprmd { gz: false }
+    } else if name.ends_with(".json") {
+        InputKind::KeypointJson
+    } else if name.ends_with(".csv") {
+        InputKind::KeypointCsv
+    } else if [".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"].iter().any(|e| name.ends_with(e)) {
+        InputKind::Video
+    } else {
+        return Err(input_error(format!(
+            "{}: unknown input type; expected keypoints (.json, .csv) or a UI-PRMD marker file (.txt, .txt.gz)",
+            path.display()
+        )));
+    })
+}
+
+/// The keypoint sequence to analyse, and whether it holds one repetition (motion capture).
+fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
+    let kind = kind_of(path)?;
+    if matches!(kind, InputKind::Video) {
+        return Err(input_error(format!(
+            "{}: video input needs the pose step, which is not built yet; run a pose model on the video and give its keypoint JSON",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+    let text = |b: Vec<u8>| String::from_utf8(b).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())));
+    match kind {
+        InputKind::KeypointJson => Ok((keypoints::parse_keypoints_json(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
+        InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
+        InputKind::Uiprmd { gz } => {
+            let raw = if gz {
+                let mut s = String::new();
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_string(&mut s)
+                    .map_err(|e| input_error(format!("{}: not a readable gzip text file ({e})", path.display())))?;
+                s
+            } else {
+                text(bytes)?
+            };
+            let trial = mocap::parse_uiprmd(&raw).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+            let prepared = mocap::prepare(&trial).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+            // The side view a phone would see, at a phone's frame rate.
+            Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), true))
+        }
+        InputKind::Video => unreachable!("handled above"),
+    }
+}
+
+fn movement_of(kb: &Kb, exercise: &str) -> anyhow::Result<Movement> {
+    let Some(e) = kb.coaching.exercise(exercise) else {
+        let known: Vec<&str> = kb.coaching.exercises.iter().map(|e| e.id.as_str()).collect();
+        return Err(input_error(format!("--exercise: unknown exercise `{exercise}` (known: {})", known.join(", "))));
+    };
+    match e.pattern {
+        Pattern::Squat => Ok(Movement::Squat),
+        Pattern::Hinge => Ok(Movement::Hinge),
+        Pattern::Lunge => Ok(Movement::Lunge),
+        other => Err(input_error(format!(
+            "--exercise: `{exercise}` is a {other:?} exercise; the analysis measures squats, hinges and lunges"
+        ))),
+    }
+}
+
+fn options(kb: &Kb, a: &AnalyzeArgs, single_rep: bool) -> anyhow::Result<Options> {
+    if !(20.0..=350.0).contains(&a.body_mass) {
+        return Err(input_error(format!("--body-mass must be 20 to 350 kg, got {}", a.body_mass)));
+    }
+    if !(1.0..=2.5).contains(&a.height) {
+        return Err(input_error(format!("--height must be 1.0 to 2.5 m, got {}", a.height)));
+    }
+    if !(0.0..=1000.0).contains(&a.load) {
+        return Err(input_error(format!("--load must be 0 to 1000 kg, got {}", a.load)));
+    }
+    let position = match a.load_position {
+        Some(LoadPositionArg::Back) => LoadPosition::Back,
+        Some(LoadPositionArg::FrontRack) => LoadPosition::FrontRack,
+        Some(LoadPositionArg::Hands) => LoadPosition::Hands,
+        Some(LoadPositionArg::None) => LoadPosition::None,
+        None if a.load > 0.0 => LoadPosition::Back,
+        None => LoadPosition::None,
+    };
+    if position == LoadPosition::None && a.load > 0.0 {
+        return Err(input_error("--load-position none cannot carry a load; say where it is held (back, front_rack, hands)"));
+    }
+    Ok(Options {
+        movement: movement_of(kb, &a.exercise)?,
+        single_rep,
+        lifter: Lifter { body_mass_kg: a.body_mass, height_m: a.height, sex: if a.sex == SexArg::Female { Sex::Female } else { Sex::Male } },
+        load: ExternalLoad { mass_kg: if position == LoadPosition::None { 0.0 } else { a.load }, position },
+        dynamic: a.dynamic,
+    })
+}
+
+pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
+    let (seq, single_rep) = read_sequence(&a.input)?;
+    let opts = options(kb, a, single_rep)?;
+    let body = SagittalBody::from_keypoints(&seq, a.height, spotter_motion::filter::DEFAULT_CUTOFF_HZ)
+        .map_err(|e| input_error(format!("{}: {e}", a.input.display())))?;
+    let analysis = analysis::analyze(&body, &opts, &Thresholds::builtin());
+    if let Some(path) = &a.plot {
+        crate::plot::write_svg(path, &analysis).map_err(|e| input_error(format!("--plot {}: {e}", path.display())))?;
+    }
+    let mut out = anstream::stdout();
+    match a.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &to_json(kb, a, &analysis, single_rep))?;
+            writeln!(out)?;
+        }
+        Format::Text => write_text(&mut out, kb, a, &analysis)?,
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RepJson<'a> {
+    #[serde(flatten)]
+    measures: &'a RepMeasures,
+    /// Fault ids (details in `fault_details`).
+    faults: Vec<&'a str>,
+    fault_details: &'a [analysis::Fault],
+}
+
+#[derive(Serialize)]
+struct AnalysisJson<'a> {
+    input: String,
+    exercise: &'a str,
+    movement: Movement,
+    body_mass_kg: f64,
+    height_m: f64,
+    load_kg: f64,
+    rep_count: usize,
+    reps: Vec<RepJson<'a>>,
+    /// For a motion-capture file (one repetition): `correct` or `incorrect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'static str>,
+    camera: &'a analysis::CameraCheck,
+    butt_wink: &'static str,
+    leg_length_m: Option<f64>,
+    diagnostics: &'a [String],
+    /// Observations the cause finder can use (`spotter explain --analysis FILE`).
+    observations: Vec<&'a str>,
+}
+
+/// The cause-finder observation each measured fault counts as (coach/measured.toml).
+pub fn observations<'k>(kb: &'k Kb, analysis: &Analysis) -> Vec<&'k str> {
+    let mut out: Vec<&str> = Vec::new();
+    for f in analysis.reps.iter().filter(|r| !r.partial || analysis.reps.len() == 1).flat_map(|r| &r.faults) {
+        for o in kb.coaching.measured.iter().filter(|m| m.fault == f.id).filter_map(|m| m.observation.as_deref()) {
+            if !out.contains(&o) {
+                out.push(o);
+            }
+        }
+    }
+    out
+}
+
+fn to_json<'a>(kb: &'a Kb, a: &'a AnalyzeArgs, analysis: &'a Analysis, single_rep: bool) -> AnalysisJson<'a> {
+    AnalysisJson {
+        input: a.input.display().to_string(),
+        exercise: &a.exercise,
+        movement: analysis.movement,
+        body_mass_kg: a.body_mass,
+        height_m: a.height,
+        load_kg: a.load,
+        rep_count: analysis.rep_count,
+        reps: analysis
+            .reps
+            .iter()
+            .map(|r| RepJson { measures: r, faults: r.faults.iter().map(|f| f.id.as_str()).collect(), fault_details: &r.faults })
+            .collect(),
+        verdict: if single_rep { analysis.reps.first().and_then(|r| r.verdict) } else { None },
+        camera: &analysis.camera,
+        butt_wink: analysis.butt_wink,
+        leg_length_m: analysis.leg_length_m,
+        diagnostics: &analysis.diagnostics,
+        observations: observations(kb, analysis),
+    }
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or("-".into(), |v| format!("{v:.digits$}"))
+}
+
+fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> anyhow::Result<()> {
+    let width = style::width();
+    writeln!(out, "{}", paint(style::HEADING, &format!("{} ({}): {} reps", a.exercise, an.movement.id(), an.rep_count)))?;
+    let cam = if an.camera.side_on { style::DIM } else { style::ERROR };
+    writeln!(out, "{}", paint(cam, &style::wrap(&an.camera.message, width, "", "")))?;
+    writeln!(out)?;
+    writeln!(out, "{}", paint(style::BOLD, " rep  bottom   down    up  depth   hip-knee  trunk  knee   L5/S1 moment  compression  shear (neutral/flexed)"))?;
+    writeln!(out, "{}", paint(style::DIM, "        s      s      s           m      deg    deg         N m           N          N"))?;
+    for r in &an.reps {
+        let l = r.l5s1.as_ref();
+        writeln!(
+            out,
+            " {:>3}{} {:>6.2} {:>5.2} {:>5.2}  {:<7} {:>7}  {:>5}  {:>4}   {:>10}   {:>10}   {:>6} / {:<6}",
+            r.index + 1,
+            if r.partial { "*" } else { " " },
+            r.bottom_s,
+            r.descent_s,
+            r.ascent_s,
+            match r.depth_below_parallel {
+                Some(true) => "below",
+                Some(false) => "above",
+                None => "-",
+            },
+            opt(r.hip_below_knee_m, 2),
+            opt(r.peak_trunk_lean_deg, 0),
+            opt(r.knee_flexion_bottom_deg, 0),
+            opt(l.map(|l| l.moment_nm), 0),
+            opt(l.map(|l| l.compression_n), 0),
+            opt(l.map(|l| l.shear_n_neutral), 0),
+            opt(l.map(|l| l.shear_n_flexed), 0),
+        )?;
+    }
+    if an.reps.iter().any(|r| r.partial) {
+        writeln!(out, "{}", paint(style::DIM, "  * partial: the clip starts or ends inside this rep"))?;
+    }
+    if let Some(l) = an.reps.iter().filter_map(|r| r.l5s1.as_ref()).max_by(|x, y| x.compression_n.total_cmp(&y.compression_n)) {
+        let msg = format!(
+            "Peak disc compression {:.0} N ({:.1} x body weight): {}. Peak shear {:.0} N with a neutral back, {:.0} N if the lower back rounds (limits 700 / 1000 N).",
+            l.compression_n,
+            l.compression_bw,
+            match l.compression_limit {
+                "below_action_limit" => "below the NIOSH action limit of 3400 N",
+                "above_action_limit" => "above the NIOSH action limit of 3400 N",
+                _ => "above the NIOSH maximum of 6400 N, as heavy lifting always is: what matters is building up to it with a neutral back",
+            },
+            l.shear_n_neutral,
+            l.shear_n_flexed
+        );
+        writeln!(out, "\n{}", style::wrap(&msg, width, "", ""))?;
+    }
+    let mut seen = Vec::new();
+    for f in an.reps.iter().flat_map(|r| &r.faults) {
+        if seen.contains(&f.id) {
+            continue;
+        }
+        seen.push(f.id.clone());
+        let reps: Vec<String> = an.reps.iter().filter(|r| r.faults.iter().any(|x| x.id == f.id)).map(|r| (r.index + 1).to_string()).collect();
+        let words = fault_words(&f.id);
+        writeln!(out, "\n{} {}", paint(style::BOLD, words), paint(style::DIM, &format!("(reps {})", reps.join(", "))))?;
+        writeln!(
+            out,
+            "{}",
+            style::wrap(&format!("measured {:.2} against {} ({}); confidence {:.0}%", f.value, f.threshold, f.measure, f.confidence * 100.0), width, "  ", "  ")
+        )?;
+        for m in kb.coaching.measured.iter().filter(|m| m.fault == f.id) {
+            if let Some(c) = m.cause.as_deref().and_then(|c| kb.coaching.cause(c)) {
+                writeln!(out, "{}", style::wrap(&c.change_today, width, "  What to change: ", "  "))?;
+            }
+        }
+    }
+    if seen.is_empty() && !an.reps.is_empty() {
+        writeln!(out, "\nNo fault crossed its threshold.")?;
+    }
+    writeln!(out, "\n{}", paint(style::DIM, &style::wrap(an.butt_wink, width, "", "")))?;
+    for d in &an.diagnostics {
+        writeln!(out, "{}", paint(style::DIM, &style::wrap(d, width, "note: ", "      ")))?;
+    }
+    Ok(())
+}
+
+fn fault_words(id: &str) -> &'static str {
+    match id {
+        "shallow_depth" => "Shallow: the hips stayed above the knees",
+        "forward_lean" => "Too much forward lean",
+        "hips_rise_first" => "The hips rose before the shoulders",
+        "lunge_trunk_lean" => "The trunk leaned forward in the lunge",
+        "lunge_long_step" => "Very long lunge step",
+        "knee_travel" => "The front knee travelled far past the toes",
+        _ => "Fault",
+    }
+}
