@@ -122,24 +122,28 @@ fn options(kb: &Kb, a: &AnalyzeArgs, single_rep: bool) -> anyhow::Result<Options
     })
 }
 
-pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
-    let (seq, single_rep) = read_sequence(&a.input)?;
+/// Runs the analysis of a keypoint sequence as the command would, printing text or JSON.
+pub fn analyze_and_write(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, single_rep: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let opts = options(kb, a, single_rep)?;
-    let body = SagittalBody::from_keypoints(&seq, a.height, spotter_motion::filter::DEFAULT_CUTOFF_HZ)
+    let body = SagittalBody::from_keypoints(seq, a.height, spotter_motion::filter::DEFAULT_CUTOFF_HZ)
         .map_err(|e| input_error(format!("{}: {e}", a.input.display())))?;
     let analysis = analysis::analyze(&body, &opts, &Thresholds::builtin());
     if let Some(path) = &a.plot {
         crate::plot::write_svg(path, &analysis).map_err(|e| input_error(format!("--plot {}: {e}", path.display())))?;
     }
-    let mut out = anstream::stdout();
     match a.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &to_json(kb, a, &analysis, single_rep))?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(kb, a, &analysis, single_rep))?;
             writeln!(out)?;
         }
-        Format::Text => write_text(&mut out, kb, a, &analysis)?,
+        Format::Text => write_text(out, kb, a, &analysis)?,
     }
     Ok(())
+}
+
+pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
+    let (seq, single_rep) = read_sequence(&a.input)?;
+    analyze_and_write(kb, a, &seq, single_rep, &mut anstream::stdout())
 }
 
 #[derive(Serialize)]

@@ -28,6 +28,11 @@ pub const EXAMPLES: [(&str, &str, &str); 3] = [
     ),
 ];
 
+const SEED_STORY: &str = include_str!("../../../examples/plan-seed-story.json");
+const SEED_STORY_TEXT: &str = "The seed article's story: no warm-up, straight into walking lunges and leg curls, and the low back locked up within minutes. Tight hamstrings (hands reach the shins, straight-leg raise 60 degrees) and eight hours a day at a desk.";
+const SQUAT_CLIP: &str = include_str!("../../../examples/squat-side-gym.keypoints.json");
+const SQUAT_CLIP_TEXT: &str = "Two deep barbell back squats filmed from the side in a gym (MediaPipe landmarks; clip MIT-licensed, see examples/README.md), analysed for an 80 kg, 1.78 m lifter with 60 kg on the back (assumed: the clip does not say).";
+
 pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
     let mut out = anstream::stdout();
     let width = style::width();
@@ -51,19 +56,52 @@ pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
             }
         }
     }
-    if a.format == Format::Text {
-        writeln!(
-            out,
-            "{}",
-            style::wrap(
-                "Try it yourself: `spotter check` asks the questions one by one; `spotter triage --answers FILE` reads them from a JSON file.",
-                width,
-                "",
-                ""
-            )
-        )?;
-    } else {
-        writeln!(out, "]")?;
+    // The seed story: why the back took the load, and the plan.
+    let seed = parse_complete_answers_json(kb, SEED_STORY).context("built-in example examples/plan-seed-story.json")?;
+    let plan = spotter_coach::make_plan(kb, &seed, None)?;
+    // A real barbell squat filmed from the side (MediaPipe keypoints).
+    let seq = spotter_motion::keypoints::parse_keypoints_json(SQUAT_CLIP).context("built-in example examples/squat-side-gym.keypoints.json")?;
+    let args = crate::cli::AnalyzeArgs {
+        input: "examples/squat-side-gym.keypoints.json".into(),
+        exercise: "back_squat".into(),
+        body_mass: 80.0,
+        height: 1.78,
+        load: 60.0,
+        load_position: Some(crate::cli::LoadPositionArg::Back),
+        sex: crate::cli::SexArg::Male,
+        dynamic: false,
+        plot: None,
+        format: a.format,
+    };
+    match a.format {
+        Format::Text => {
+            writeln!(out, "{}", paint(style::HEADING, "Example 4: examples/plan-seed-story.json, why and what to do"))?;
+            writeln!(out, "{}", style::wrap(SEED_STORY_TEXT, width, "", ""))?;
+            crate::coach_out::write_plan(&mut out, kb, &plan, Format::Text)?;
+            writeln!(out, "\n{}\n", "-".repeat(width.min(88)))?;
+            writeln!(out, "{}", paint(style::HEADING, "Example 5: examples/squat-side-gym.keypoints.json, a real back squat set measured"))?;
+            writeln!(out, "{}\n", style::wrap(SQUAT_CLIP_TEXT, width, "", ""))?;
+            crate::analyze::analyze_and_write(kb, &args, &seq, false, &mut out)?;
+            writeln!(
+                out,
+                "\n{}",
+                style::wrap(
+                    "Try it yourself: `spotter check` asks the questions one by one; `spotter plan --answers FILE --card card.pdf` prints your card; `spotter warmup --answers FILE` plays your warm-up; `spotter analyze KEYPOINTS --exercise ID --body-mass KG --height M` measures a set.",
+                    width,
+                    "",
+                    ""
+                )
+            )?;
+        }
+        Format::Json => {
+            writeln!(out, ",{{\"example\": \"examples/plan-seed-story.json\", \"plan\": ")?;
+            serde_json::to_writer_pretty(&mut out, &crate::coach_out::plan_json(kb, &plan))?;
+            writeln!(out, "}},{{\"example\": \"examples/squat-side-gym.keypoints.json\", \"analysis\": ")?;
+            let mut buf = Vec::new();
+            crate::analyze::analyze_and_write(kb, &args, &seq, false, &mut buf)?;
+            writeln!(out, "{}}}", String::from_utf8(buf)?.trim_end())?;
+            writeln!(out, "]")?;
+        }
     }
     Ok(())
 }

@@ -332,12 +332,17 @@ mod demo {
     fn demo_runs_every_built_in_example() {
         let out = spotter(&["demo", "--format", "json"], "");
         let v = json_of(&out);
-        let tiers: Vec<&str> = v.as_array().unwrap().iter().map(|e| e["result"]["tier"].as_str().unwrap()).collect();
+        let all = v.as_array().unwrap();
+        let tiers: Vec<&str> = all[..3].iter().map(|e| e["result"]["tier"].as_str().unwrap()).collect();
         assert_eq!(tiers, ["self_care", "urgent", "emergency"]);
+        assert_eq!(all[3]["plan"]["causes"][0]["id"], "tight_hamstrings");
+        assert_eq!(all[4]["analysis"]["rep_count"], 2, "the real clip has two squats");
         let out = spotter(&["demo"], "");
         assert_eq!(out.status.code(), Some(0));
         let s = text(&out.stdout);
         assert!(s.contains("Example 3 of 3") && s.contains("  EMERGENCY  "), "{s}");
+        assert!(s.contains("Example 4") && s.contains("Warm-up before leg day (5:30)"), "{s}");
+        assert!(s.contains("Example 5") && s.contains("back_squat (squat): 2 reps"), "{s}");
     }
 }
 
