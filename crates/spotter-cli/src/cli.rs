@@ -71,7 +71,9 @@ pub enum Command {
 
     /// Your personal leg-day plan: warm-up, cues for today's lifts, stretches, strength, habits
     #[command(after_help = "Examples:\n  spotter plan --answers examples/plan-seed-story.json\n  \
-                  spotter plan --answers answers.json --minutes 8 --format json\n\n\
+                  spotter plan --answers answers.json --minutes 8 --format json\n  \
+                  spotter plan --answers answers.json --card card.pdf      (or card.png, card.svg)\n  \
+                  spotter plan --answers answers.json --play              (then play the warm-up)\n\n\
                   The warm-up fills --minutes exactly (5 to 10, default 5.5). At `see_professional` the plan holds\n\
                   gentle mobility and habits only; at `urgent` or `emergency` there is no plan, only what to do.")]
     Plan(PlanArgs),
@@ -146,6 +148,14 @@ pub struct PlanArgs {
     /// Warm-up budget in minutes, 5 to 10 (default 5.5, the seed's quick routine)
     #[arg(long, value_name = "N")]
     pub minutes: Option<f64>,
+
+    /// Also write the one-page printable card: FILE.pdf, FILE.png or FILE.svg
+    #[arg(long, value_name = "FILE")]
+    pub card: Option<PathBuf>,
+
+    /// Then play the warm-up with the timer (as `spotter warmup`)
+    #[arg(long)]
+    pub play: bool,
 
     /// Output format
     #[arg(long, value_enum, default_value = "text")]

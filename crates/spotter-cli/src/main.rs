@@ -133,7 +133,34 @@ fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
     let mut answers = read_answers(kb, &a.answers)?;
     merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
     let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
-    coach_out::write_plan(&mut anstream::stdout(), kb, &plan, a.format)
+    if let Some(path) = &a.card {
+        write_card(kb, &plan, path)?;
+    }
+    let mut out = anstream::stdout();
+    coach_out::write_plan(&mut out, kb, &plan, a.format)?;
+    if a.play && plan.block(spotter_coach::BlockId::Warmup).is_some() {
+        let opts = player::PlayOptions::default();
+        player::play(&plan, &opts, &mut out)?;
+    }
+    Ok(())
+}
+
+/// Renders the printable card to `path`, in the format its extension names. The card is made in
+/// memory first, then written next to its place and renamed, so a failure leaves no half file.
+fn write_card(kb: &Kb, plan: &spotter_coach::Plan<'_>, path: &std::path::Path) -> anyhow::Result<()> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let bytes = match ext.as_deref() {
+        Some("pdf") => spotter_report::card_pdf(kb, plan),
+        // 2 pixels per point: 840 x 1190 for the A5 card, sharp on a phone screen.
+        Some("png") => spotter_report::card_png(kb, plan, 2.0),
+        Some("svg") => spotter_report::card_svg(kb, plan).map(String::into_bytes),
+        _ => return Err(input_error(format!("--card {}: the file must end in .pdf, .png or .svg", path.display()))),
+    }
+    .context("the card could not be made")?;
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(|e| input_error(format!("--card: cannot write {}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| input_error(format!("--card: cannot write {}: {e}", path.display())))?;
+    Ok(())
 }
 
 fn warmup(kb: &Kb, a: &cli::WarmupArgs) -> anyhow::Result<()> {

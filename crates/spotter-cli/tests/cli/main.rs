@@ -565,3 +565,31 @@ mod analyze {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+mod card {
+    use super::*;
+
+    #[test]
+    fn plan_writes_a_one_page_card_in_the_format_asked() {
+        let dir = std::env::temp_dir().join(format!("spotter-card-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let seed = example("plan-seed-story.json");
+        for (name, magic) in [("card.pdf", &b"%PDF"[..]), ("card.png", &b"\x89PNG"[..]), ("card.svg", &b"<svg"[..])] {
+            let path = dir.join(name);
+            let out = spotter(&["plan", "--answers", seed.to_str().unwrap(), "--card", path.to_str().unwrap()], "");
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            let bytes = std::fs::read(&path).expect("card written");
+            assert!(bytes.starts_with(magic), "{name}");
+            if name == "card.pdf" {
+                let s = String::from_utf8_lossy(&bytes);
+                // The page objects: `/Type/Page` not followed by `s` (which is the page tree).
+                let pages = s.match_indices("/Type/Page").filter(|(i, _)| !s[i + 10..].starts_with('s')).count();
+                assert_eq!(pages, 1, "one page");
+            }
+        }
+        let out = spotter(&["plan", "--answers", seed.to_str().unwrap(), "--card", dir.join("card.docx").to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains(".pdf, .png or .svg"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
