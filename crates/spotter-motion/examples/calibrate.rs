@@ -71,7 +71,23 @@ fn extra_features(body: &SagittalBody, a: &analysis::Analysis, mv: Movement) -> 
         _ => nan,
     };
     let _ = mv;
-    vec![shin, thigh, lean_b - shin, wrist_ahead, heel_rise / leg, back_knee, range, hip_flex, duration, wrist_h]
+    let st = rf.start;
+    let rel = |f: usize| -> Option<(f64, f64, f64, f64)> {
+        let w = body.mid(bp::LEFT_WRIST, bp::RIGHT_WRIST, f)?;
+        let s = body.mid_shoulder(f)?;
+        let h = body.mid_hip(f)?;
+        let t = body.mid(bp::LEFT_FOOT_INDEX, bp::RIGHT_FOOT_INDEX, f).or(body.mid(bp::LEFT_ANKLE, bp::RIGHT_ANKLE, f))?;
+        Some((w[1] - s[1], w[0] - h[0], h[0] - t[0], kinematics::trunk_lean(body, f)?))
+    };
+    let (wrist_drop, wrist_fwd, hip_back, lean_rel) = match (rel(st), rel(b)) {
+        (Some(a0), Some(a1)) => ((a0.0 - a1.0) / leg, (a1.1 - a0.1) / leg, (a0.2 - a1.2) / leg, (a1.3 - a0.3).to_degrees()),
+        _ => (nan, nan, nan, nan),
+    };
+    let knee_past_toe = match (body.at(near.knee, b), toe) {
+        (Some(k), Some(t)) => (k[0] - t[0]) / leg,
+        _ => nan,
+    };
+    vec![shin, thigh, lean_b - shin, wrist_ahead, heel_rise / leg, back_knee, range, hip_flex, duration, wrist_h, wrist_drop, wrist_fwd, hip_back, lean_rel, knee_past_toe]
 }
 
 fn read_gz(p: &Path) -> String {
@@ -140,10 +156,11 @@ fn load(dir: &Path) -> Vec<Rep> {
     out
 }
 
-const FEATURES: [&str; 20] = [
+const FEATURES: [&str; 25] = [
     "depth_rel", "drop_rel", "lean_deg", "knee_deg",
     "shin_bottom_deg", "thigh_below_horizontal_deg", "torso_minus_tibia_deg", "wrist_ahead_of_toe_rel",
     "heel_rise_rel", "back_knee_height_rel", "lean_range_deg", "hip_flex_bottom_deg", "duration_s", "wrist_height_rel",
+    "wrist_drop_rel", "wrist_fwd_rel", "hip_back_rel", "lean_rel_deg", "knee_past_toe_rel",
     "m_drop_rel_3d", "m_lean_deg", "m_butt_wink_deg", "m_knee_convergence_mm", "m_knee_flex_3d_deg", "m_c7_lean_deg",
 ];
 
@@ -324,7 +341,7 @@ fn main() {
         );
         // Leave one subject out.
         // Side-view keypoint features only (indices 0..14), so video is judged the same way.
-        let kp_feats: Vec<usize> = (0..14).collect();
+        let kp_feats: Vec<usize> = (0..14).collect(); // the set the shipped rules were chosen from
         let k = if movement == 1 { 1 } else { 3 };
         let mut subjects: Vec<u32> = mv.iter().map(|r| r.subject).collect();
         subjects.sort();
