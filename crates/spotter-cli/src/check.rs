@@ -104,19 +104,8 @@ pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) ->
         if !should_ask(kb, item, &answers) {
             continue;
         }
-        if section != Some(item.section.as_str()) {
-            section = Some(&item.section);
-            if let Some(s) = kb.section(&item.section) {
-                writeln!(p.out, "\n{}", paint(style::HEADING, &s.title))?;
-                if let Some(intro) = &s.intro {
-                    writeln!(p.out, "{}", style::wrap(intro, width, "", ""))?;
-                }
-            }
-        }
         number += 1;
-        if let Some(answer) = p.ask(item, number)? {
-            answers.set_unchecked(&item.id, answer);
-        }
+        p.ask_in_section(kb, item, number, &mut section, &mut answers)?;
         if !emergency_said && tier_only(kb, &answers) == Tier::Emergency {
             emergency_said = true;
             let left = kb.items.iter().filter(|i| should_ask(kb, i, &answers) && answers.get(&i.id).is_none()).count();
@@ -166,19 +155,8 @@ pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) ->
         {
             continue;
         }
-        if section != Some(item.section.as_str()) {
-            section = Some(&item.section);
-            if let Some(s) = kb.section(&item.section) {
-                writeln!(p.out, "\n{}", paint(style::HEADING, &s.title))?;
-                if let Some(intro) = &s.intro {
-                    writeln!(p.out, "{}", style::wrap(intro, width, "", ""))?;
-                }
-            }
-        }
         number += 1;
-        if let Some(answer) = p.ask(item, number)? {
-            answers.set_unchecked(&item.id, answer);
-        }
+        p.ask_in_section(kb, item, number, &mut section, &mut answers)?;
     }
     Ok((answers, true))
 }
@@ -205,7 +183,25 @@ struct Prompter<'o, R> {
     width: usize,
 }
 
-impl<R: BufRead> Prompter<'_, R> {
+impl<'k, R: BufRead> Prompter<'_, R> {
+    /// Prints the section heading when `item` starts a new section, then asks it and records the
+    /// answer.
+    fn ask_in_section(&mut self, kb: &'k Kb, item: &'k Item, number: usize, section: &mut Option<&'k str>, answers: &mut Answers) -> anyhow::Result<()> {
+        if *section != Some(item.section.as_str()) {
+            *section = Some(&item.section);
+            if let Some(s) = kb.section(&item.section) {
+                writeln!(self.out, "\n{}", paint(style::HEADING, &s.title))?;
+                if let Some(intro) = &s.intro {
+                    writeln!(self.out, "{}", style::wrap(intro, self.width, "", ""))?;
+                }
+            }
+        }
+        if let Some(answer) = self.ask(item, number)? {
+            answers.set_unchecked(&item.id, answer);
+        }
+        Ok(())
+    }
+
     /// Asks one question until it gets a valid answer. `None`: skipped (only for items that are
     /// not safety-critical).
     fn ask(&mut self, item: &Item, number: usize) -> anyhow::Result<Option<Answer>> {
