@@ -141,12 +141,13 @@ pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) ->
         help: None,
         safety_critical: false,
         ask_if: None,
+        required_if: None,
         say: None,
         sources: Vec::new(),
         coaching: true,
     };
     writeln!(p.out)?;
-    if p.ask(&go_on, number + 1)? != Some(Answer::Bool(true)) {
+    if p.ask(&go_on, number + 1, false)? != Some(Answer::Bool(true)) {
         return Ok((answers, false));
     }
     for item in kb.items.iter().filter(|i| i.coaching) {
@@ -196,7 +197,8 @@ impl<'k, R: BufRead> Prompter<'_, R> {
                 }
             }
         }
-        if let Some(answer) = self.ask(item, number)? {
+        let must = item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, answers));
+        if let Some(answer) = self.ask(item, number, must)? {
             answers.set_unchecked(&item.id, answer);
         }
         Ok(())
@@ -204,7 +206,7 @@ impl<'k, R: BufRead> Prompter<'_, R> {
 
     /// Asks one question until it gets a valid answer. `None`: skipped (only for items that are
     /// not safety-critical).
-    fn ask(&mut self, item: &Item, number: usize) -> anyhow::Result<Option<Answer>> {
+    fn ask(&mut self, item: &Item, number: usize, must_answer: bool) -> anyhow::Result<Option<Answer>> {
         writeln!(self.out)?;
         let q = style::wrap(&item.question, self.width, &format!("{number:>2}. "), "    ");
         writeln!(self.out, "{}", paint(style::BOLD, &q))?;
@@ -215,7 +217,7 @@ impl<'k, R: BufRead> Prompter<'_, R> {
             }
         }
         loop {
-            write!(self.out, "    {} ", paint(style::PROMPT, &format!("{} >", hint(item))))?;
+            write!(self.out, "    {} ", paint(style::PROMPT, &format!("{} >", hint(item, must_answer))))?;
             self.out.flush()?;
             let mut line = String::new();
             let n = self.input.read_line(&mut line)?;
@@ -235,7 +237,7 @@ impl<'k, R: BufRead> Prompter<'_, R> {
                 continue;
             }
             if reply.eq_ignore_ascii_case("skip") {
-                if item.safety_critical {
+                if must_answer {
                     writeln!(
                         self.out,
                         "{}",
@@ -266,8 +268,8 @@ impl<'k, R: BufRead> Prompter<'_, R> {
 }
 
 /// What the prompt says is expected.
-fn hint(item: &Item) -> String {
-    let skip = if item.safety_critical { "" } else { ", or skip" };
+fn hint(item: &Item, must_answer: bool) -> String {
+    let skip = if must_answer { "" } else { ", or skip" };
     match &item.kind {
         ItemKind::Bool => format!("y/n{skip}"),
         ItemKind::Integer { min, max, .. } => format!("{min}-{max}{skip}"),

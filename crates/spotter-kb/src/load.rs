@@ -124,6 +124,13 @@ pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded:
                 Some(condition(src, &format!("{key}.ask_if"), c, &earlier, false)?)
             }
         };
+        let required_if = match &it.required_if {
+            None => None,
+            Some(c) => {
+                let earlier = ItemTable { items: &items };
+                Some(condition(src, &format!("{key}.required_if"), c, &earlier, false)?)
+            }
+        };
         items.push(Item {
             id,
             section: it.section.into_inner(),
@@ -132,6 +139,7 @@ pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded:
             help: it.help,
             safety_critical: it.safety_critical.unwrap_or(false),
             ask_if,
+            required_if,
             say: it.say,
             sources,
             coaching,
@@ -483,6 +491,7 @@ pub(crate) fn rules(src: &SourceText<'_>, items: &[Item], known_sources: &HashSe
             title: r.title.clone(),
             reason: r.reason.get_ref().clone(),
             say: r.say.clone(),
+            concern: r.concern.clone(),
             sources,
             when,
             unless: Vec::new(),

@@ -125,6 +125,9 @@ pub struct Item {
     pub safety_critical: bool,
     /// Asked only when this holds.
     pub ask_if: Option<Condition>,
+    /// When this holds, the item must be answered like a safety-critical one (a follow-up that
+    /// can make the result more urgent, such as the side of leg pain).
+    pub required_if: Option<Condition>,
     /// How the symptom is put when Spotter suggests words for calling for help.
     pub say: Option<String>,
     pub sources: Vec<String>,
@@ -187,6 +190,8 @@ pub struct Rule {
     /// How the rule's finding is put when Spotter suggests words for calling for help; when absent,
     /// the `say` of each item that fired it is used.
     pub say: Option<String>,
+    /// For emergency rules: what the caller is worried about, for the call script.
+    pub concern: Option<String>,
     pub sources: Vec<String>,
     pub when: Condition,
     /// Not reported when one of these more urgent rules fires (U6 "alone" gives way to E4).

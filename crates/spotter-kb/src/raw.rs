@@ -53,6 +53,7 @@ pub struct RawItem {
     pub unit: Option<String>,
     pub values: Option<Spanned<Vec<Spanned<RawChoice>>>>,
     pub ask_if: Option<Spanned<RawCondition>>,
+    pub required_if: Option<Spanned<RawCondition>>,
     pub say: Option<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
 }
@@ -117,6 +118,7 @@ pub struct RawRule {
     pub title: String,
     pub reason: Spanned<String>,
     pub say: Option<String>,
+    pub concern: Option<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
     pub when: Spanned<RawCondition>,
     pub unless: Option<Vec<Spanned<String>>>,

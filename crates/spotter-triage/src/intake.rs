@@ -104,6 +104,15 @@ impl Answers {
         kb.items.iter().filter(|i| i.safety_critical && !self.map.contains_key(&i.id)).map(|i| i.id.as_str()).collect()
     }
 
+    /// Follow-up items whose `required_if` holds but that were not answered.
+    pub fn missing_required_follow_ups<'kb>(&self, kb: &'kb Kb) -> Vec<&'kb str> {
+        kb.items
+            .iter()
+            .filter(|i| !self.map.contains_key(&i.id) && i.required_if.as_ref().is_some_and(|c| crate::eval::holds(c, self)))
+            .map(|i| i.id.as_str())
+            .collect()
+    }
+
     /// The answers as a JSON object, the form `parse_answers_json` reads.
     pub fn to_json(&self) -> Value {
         Value::Object(self.map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
@@ -141,6 +150,12 @@ pub enum IntakeError {
         .0.join(", ")
     )]
     MissingSafetyCritical(Vec<String>),
+    /// Follow-ups that the other answers make necessary (see the items' `required_if`).
+    #[error(
+        "follow-up items not answered: {}. Your other answers make them necessary (pain_spread_side when pain reaches the thigh or below the knee; numbness_persistent when one leg is numb or tingles): they decide whether this is urgent or an emergency",
+        .0.join(", ")
+    )]
+    MissingFollowUp(Vec<String>),
 }
 
 fn format_problems(problems: &[Problem]) -> String {
@@ -153,7 +168,7 @@ impl IntakeError {
     pub fn items(&self) -> Vec<&str> {
         match self {
             IntakeError::Invalid(ps) => ps.iter().filter(|p| !p.item.is_empty()).map(|p| p.item.as_str()).collect(),
-            IntakeError::MissingSafetyCritical(ids) => ids.iter().map(String::as_str).collect(),
+            IntakeError::MissingSafetyCritical(ids) | IntakeError::MissingFollowUp(ids) => ids.iter().map(String::as_str).collect(),
             _ => Vec::new(),
         }
     }
@@ -187,13 +202,19 @@ pub fn parse_answers_json(kb: &Kb, text: &str) -> Result<Answers, IntakeError> {
     if problems.is_empty() { Ok(answers) } else { Err(IntakeError::Invalid(problems)) }
 }
 
-/// Refuses answers that leave any safety-critical item unanswered, naming them all.
+/// Refuses answers that leave any safety-critical item unanswered, naming them all; then any
+/// follow-up that its `required_if` makes necessary (such as the side of leg pain, which decides
+/// whether it is sciatica in both legs).
 pub fn require_safety_critical(kb: &Kb, answers: &Answers) -> Result<(), IntakeError> {
     let missing = answers.missing_safety_critical(kb);
-    if missing.is_empty() {
+    if !missing.is_empty() {
+        return Err(IntakeError::MissingSafetyCritical(missing.into_iter().map(str::to_string).collect()));
+    }
+    let follow_ups = answers.missing_required_follow_ups(kb);
+    if follow_ups.is_empty() {
         Ok(())
     } else {
-        Err(IntakeError::MissingSafetyCritical(missing.into_iter().map(str::to_string).collect()))
+        Err(IntakeError::MissingFollowUp(follow_ups.into_iter().map(str::to_string).collect()))
     }
 }
 

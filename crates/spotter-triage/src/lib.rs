@@ -55,8 +55,22 @@ pub fn triage<'kb>(kb: &'kb Kb, answers: &Answers) -> Triage<'kb> {
     // Stable: within a tier the knowledge base's order is kept.
     fired.sort_by_key(|f| std::cmp::Reverse(f.rule.tier));
     let tier = fired.iter().map(|f| f.rule.tier).max().unwrap_or(Tier::SelfCare);
+    // Self-care notes speak to a self-care result ("on its own it does not need a doctor"); with a
+    // more urgent result they would contradict it, so they are left out.
+    if tier > Tier::SelfCare {
+        fired.retain(|f| f.rule.tier > Tier::SelfCare);
+    }
     let info = kb.tier_info(tier);
-    let call_script = info.call_script.as_ref().map(|script| script.replace("{symptoms}", &symptom_list(kb, answers, &fired)));
+    let call_script = info.call_script.as_ref().map(|script| {
+        let mut concerns: Vec<&str> = Vec::new();
+        for c in fired.iter().filter(|f| f.rule.tier == Tier::Emergency).filter_map(|f| f.rule.concern.as_deref()) {
+            if !concerns.contains(&c) {
+                concerns.push(c);
+            }
+        }
+        let concerns = if concerns.is_empty() { "a serious problem".to_string() } else { join_words(&concerns) };
+        script.replace("{symptoms}", &symptom_list(kb, answers, &fired)).replace("{concerns}", &concerns)
+    });
     Triage { tier, fired, info, call_script }
 }
 

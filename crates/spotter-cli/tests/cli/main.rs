@@ -61,7 +61,7 @@ mod triage {
         let body = std::fs::read_to_string(example("intake-urgent.json")).unwrap();
         let v = json_of(&spotter(&["triage", "--answers", "-", "--format", "json"], &body));
         assert_eq!(v["tier"], "urgent");
-        assert_eq!(rules(&v), ["U5", "P1"]);
+        assert_eq!(rules(&v), ["U5", "P1"], "self-care notes are left out of a more urgent result");
     }
 
     #[test]

@@ -42,13 +42,14 @@ fn e3_sciatica_in_both_legs() {
     check(json!({"pain_spread": "below_knee", "pain_spread_side": "both"}), Emergency, &["E3"]);
     // Neighbours: both buttocks is not sciatica in both legs; one leg is not E3.
     check(json!({"pain_spread": "buttock", "pain_spread_side": "both"}), SelfCare, &[]);
-    check(json!({"pain_spread": "below_knee", "pain_spread_side": "left"}), SelfCare, &[]);
+    // One leg below the knee: not E3; a self-care note says to watch it.
+    check(json!({"pain_spread": "below_knee", "pain_spread_side": "left"}), SelfCare, &["S2"]);
 }
 
 #[test]
 fn e4_sexual_dysfunction_with_a_leg_symptom() {
     check(json!({"sexual_dysfunction_new": true, "pain_spread": "thigh", "pain_spread_side": "right"}), Emergency, &["E4"]);
-    check(json!({"sexual_dysfunction_new": true, "numbness_tingling": "one_leg", "numbness_persistent": false}), Emergency, &["E4", "S1"]);
+    check(json!({"sexual_dysfunction_new": true, "numbness_tingling": "one_leg", "numbness_persistent": false}), Emergency, &["E4"]);
     check(
         json!({"sexual_dysfunction_new": true, "leg_weakness": "one_leg", "leg_weakness_onset": "gradual", "leg_weakness_worsening": false}),
         Emergency,
@@ -195,7 +196,41 @@ fn emergency_call_script_names_the_symptoms() {
     let script = t.call_script.expect("emergency has a call script");
     assert!(script.contains("numbness in my groin or saddle area, new weakness in both legs and a fever"), "{script}");
     assert!(!script.contains("{symptoms}"));
+    // Chest pain and trauma name their own worries, not the nerves.
+    let chest = spotter_triage::triage(crate::common::kb(), &crate::common::parse(&with(&json!({"chest_or_abdominal_pain": true}))));
+    let script = chest.call_script.expect("script");
+    assert!(script.contains("chest or belly pain") && script.contains("my heart or a large blood vessel"), "{script}");
+    assert!(!script.contains("cauda equina"), "{script}");
+    let fall = spotter_triage::triage(crate::common::kb(), &crate::common::parse(&with(&json!({"major_trauma": true}))));
+    assert!(fall.call_script.expect("script").contains("a broken bone in my spine"));
     // Other tiers have none.
     let t = spotter_triage::triage(crate::common::kb(), &crate::common::parse(&with(&json!({"fever": true}))));
     assert_eq!(t.call_script, None);
+}
+
+#[test]
+fn s2_pain_below_the_knee_is_named_at_self_care_only() {
+    check(json!({"pain_spread": "below_knee", "pain_spread_side": "right"}), SelfCare, &["S2"]);
+    check(json!({"pain_spread": "thigh", "pain_spread_side": "right"}), SelfCare, &[]);
+    // With a more urgent result the note is left out rather than contradict it.
+    check(json!({"pain_spread": "below_knee", "pain_spread_side": "right", "pain_now": 8}), SeeProfessional, &["P3"]);
+}
+
+#[test]
+fn follow_ups_that_decide_the_tier_are_required() {
+    use spotter_triage::{IntakeError, parse_complete_answers_json};
+    for (changes, missing) in [
+        (json!({"pain_spread": "thigh"}), "pain_spread_side"),
+        (json!({"pain_spread": "below_knee"}), "pain_spread_side"),
+        (json!({"numbness_tingling": "one_leg"}), "numbness_persistent"),
+    ] {
+        let text = Value::Object(with(&changes)).to_string();
+        let err = parse_complete_answers_json(crate::common::kb(), &text).unwrap_err();
+        assert_eq!(err, IntakeError::MissingFollowUp(vec![missing.to_string()]), "{changes}");
+    }
+    // Not needed when the answer cannot change the tier.
+    for changes in [json!({"pain_spread": "buttock"}), json!({"numbness_tingling": "both_legs"})] {
+        let text = Value::Object(with(&changes)).to_string();
+        assert!(parse_complete_answers_json(crate::common::kb(), &text).is_ok(), "{changes}");
+    }
 }
