@@ -253,13 +253,13 @@ fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> a
     }
     if let Some(l) = an.reps.iter().filter_map(|r| r.l5s1.as_ref()).max_by(|x, y| x.compression_n.total_cmp(&y.compression_n)) {
         let msg = format!(
-            "Peak disc compression {:.0} N ({:.1} x body weight): {}. Peak shear {:.0} N with a neutral back, {:.0} N if the lower back rounds (limits 700 / 1000 N).",
+            "Peak disc compression {:.0} N ({:.1} x body weight): {}. Peak shear {:.0} N with a neutral back, {:.0} N if the lower back rounds (workplace limits 700 / 1000 N). These limits are for repeated work lifting and are given for context: trained lifters exceed them safely by building up gradually, and shear is what a rounded back adds.",
             l.compression_n,
             l.compression_bw,
             match l.compression_limit {
-                "below_action_limit" => "below the NIOSH action limit of 3400 N",
-                "above_action_limit" => "above the NIOSH action limit of 3400 N",
-                _ => "above the NIOSH maximum of 6400 N, as heavy lifting always is: what matters is building up to it with a neutral back",
+                "below_action_limit" => "below 3400 N, the workplace action limit (NIOSH)",
+                "above_action_limit" => "above 3400 N, the workplace action limit (NIOSH), as loaded squats and hinges usually are",
+                _ => "above 6400 N, the workplace maximum (NIOSH), as heavy lifting often is",
             },
             l.shear_n_neutral,
             l.shear_n_flexed

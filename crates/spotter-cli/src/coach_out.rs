@@ -70,10 +70,13 @@ pub fn write_explanation(out: &mut dyn Write, kb: &Kb, e: &Explanation<'_>, form
             writeln!(out)?;
         }
         Format::Text => {
-            write_tier_line(out, e.triage.tier, &e.triage.info.headline)?;
+            write_tier_line(out, e.triage.tier, &e.triage.info.label, &e.triage.info.headline)?;
             match &e.causes {
-                None => writeln!(out, "{}", style::wrap(&e.refusal().unwrap_or_default(), style::width(), "", ""))?,
-                Some(causes) => write_causes(out, kb, causes)?,
+                None => {
+                    writeln!(out, "{}", style::wrap("Spotter does not look for training causes now: the warning signs come first.", style::width(), "", ""))?;
+                    write_triage_summary(out, &e.triage)?;
+                }
+                Some(causes) => write_causes(out, kb, causes, e.triage.tier)?,
             }
             writeln!(out, "\n{}", paint(style::DIM, &style::wrap(&kb.disclaimer, style::width(), "", "")))?;
         }
@@ -81,13 +84,30 @@ pub fn write_explanation(out: &mut dyn Write, kb: &Kb, e: &Explanation<'_>, form
     Ok(())
 }
 
-fn write_tier_line(out: &mut dyn Write, tier: Tier, headline: &str) -> std::io::Result<()> {
-    let label = format!("  {}  ", tier.id().replace('_', " ").to_uppercase());
+fn write_tier_line(out: &mut dyn Write, tier: Tier, label: &str, headline: &str) -> std::io::Result<()> {
+    let label = format!("  {}  ", label.to_uppercase());
     writeln!(out, "\n{} {}", paint(style::tier(tier), &label), paint(style::BOLD, headline))?;
     writeln!(out)
 }
 
-pub fn write_causes(out: &mut dyn Write, kb: &Kb, causes: &[RankedCause<'_>]) -> std::io::Result<()> {
+/// What to do now and why, for a result that does not allow coaching.
+fn write_triage_summary(out: &mut dyn Write, t: &spotter_triage::Triage<'_>) -> std::io::Result<()> {
+    let width = style::width();
+    writeln!(out, "\n{}", paint(style::HEADING, "What to do"))?;
+    for (i, step) in t.info.steps.iter().enumerate() {
+        writeln!(out, "{}", style::wrap(step, width, &format!("  {}. ", i + 1), "     "))?;
+    }
+    if let Some(script) = &t.call_script {
+        writeln!(out, "{}", style::wrap(&format!("\"{script}\""), width, "  Say: ", "   "))?;
+    }
+    writeln!(out, "\n{}", paint(style::HEADING, "Why"))?;
+    for f in &t.fired {
+        writeln!(out, "  {}  {}", paint(style::tier_text(f.rule.tier), &format!("{:<3}", f.rule.id)), f.rule.title)?;
+    }
+    Ok(())
+}
+
+pub fn write_causes(out: &mut dyn Write, kb: &Kb, causes: &[RankedCause<'_>], tier: Tier) -> std::io::Result<()> {
     let width = style::width();
     writeln!(out, "{}", paint(style::HEADING, "Why your back took the load (best match first)"))?;
     if causes.is_empty() {
@@ -104,6 +124,10 @@ pub fn write_causes(out: &mut dyn Write, kb: &Kb, causes: &[RankedCause<'_>]) ->
         let because: Vec<String> = r.evidence.iter().map(|e| format!("{} (+{})", e.says, e.points)).collect();
         writeln!(out, "{}", style::wrap(&because.join("; "), width, "     Because: ", "              "))?;
         writeln!(out, "{}", style::wrap(&r.cause.mechanism, width, "     What happens: ", "     "))?;
+        if tier > Tier::SelfCare {
+            // Training advice waits for the professional's assessment.
+            continue;
+        }
         writeln!(out, "{}", style::wrap(&r.cause.change_today, width, "     Today: ", "     "))?;
         writeln!(out, "{}", style::wrap(&r.cause.train_over_weeks, width, "     Over the weeks: ", "     "))?;
         let sources: Vec<String> = r.cause.sources.iter().filter_map(|s| kb.source(s)).map(cite).collect();
@@ -223,21 +247,24 @@ pub fn write_plan(out: &mut dyn Write, kb: &Kb, plan: &Plan<'_>, format: Format)
         return Ok(());
     }
     let width = style::width();
-    write_tier_line(out, plan.triage.tier, &plan.triage.info.headline)?;
+    write_tier_line(out, plan.triage.tier, &plan.triage.info.label, &plan.triage.info.headline)?;
     match &plan.advice {
         // The tier line already gave the headline; say only that there is no plan.
         Some(_) if plan.triage.tier > Tier::SeeProfessional => {
-            writeln!(out, "No training plan today: the warning signs come first (`spotter triage` lists them).\n")?;
+            writeln!(out, "No training plan today: the warning signs come first.")?;
+            write_triage_summary(out, &plan.triage)?;
+            writeln!(out)?;
         }
         Some(advice) => writeln!(out, "{}\n", paint(style::BOLD, &style::wrap(advice, width, "", "")))?,
         None => {}
     }
     if plan.triage.tier <= Tier::SeeProfessional {
-        write_causes(out, kb, &plan.causes)?;
+        write_causes(out, kb, &plan.causes, plan.triage.tier)?;
         writeln!(out)?;
     }
     for b in &plan.blocks {
-        let mut title = b.id.title().to_string();
+        let gentle = plan.triage.tier == Tier::SeeProfessional && b.id == spotter_coach::BlockId::Warmup;
+        let mut title = if gentle { "Gentle movement today".to_string() } else { b.id.title().to_string() };
         if b.id == spotter_coach::BlockId::Warmup {
             title.push_str(&format!(" ({})", clock(plan.warmup_budget_seconds)));
         }

@@ -31,7 +31,7 @@ pub const EXAMPLES: [(&str, &str, &str); 3] = [
 const SEED_STORY: &str = include_str!("../../../examples/plan-seed-story.json");
 const SEED_STORY_TEXT: &str = "The seed article's story: no warm-up, straight into walking lunges and leg curls, and the low back locked up within minutes. Tight hamstrings (hands reach the shins, straight-leg raise 60 degrees) and eight hours a day at a desk.";
 const SQUAT_CLIP: &str = include_str!("../../../examples/squat-side-gym.keypoints.json");
-const SQUAT_CLIP_TEXT: &str = "Two deep barbell back squats filmed from the side in a gym (MediaPipe landmarks; clip MIT-licensed, see examples/README.md), analysed for an 80 kg, 1.78 m lifter with 60 kg on the back (assumed: the clip does not say).";
+const SQUAT_CLIP_TEXT: &str = "Two barbell back squats filmed from the side in a gym (MediaPipe landmarks; clip MIT-licensed, see examples/README.md), analysed for an 80 kg, 1.78 m lifter with 60 kg on the back (assumed: the clip does not say).";
 
 pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
     let mut out = anstream::stdout();
