@@ -428,7 +428,7 @@ pub(crate) fn tiers(src: &SourceText<'_>, known_sources: &HashSet<&str>) -> Resu
             }
             Some(s) => Some(s.get_ref().clone()),
             None if tier == Tier::Emergency => {
-                return Err(src.error(format!("{key}"), span(&t.id), "the emergency tier needs a `call_script`"));
+                return Err(src.error(key.clone(), span(&t.id), "the emergency tier needs a `call_script`"));
             }
             None => None,
         };

@@ -15,7 +15,7 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub fn len(self) -> usize {
+    pub fn landmark_count(self) -> usize {
         match self {
             Layout::Blazepose33 => 33,
             Layout::Coco17 => 17,
@@ -117,7 +117,7 @@ fn validate(seq: &KeypointSequence) -> Result<(), KeypointError> {
     if seq.frames.is_empty() {
         return Err(field("frames", "the file has no frames"));
     }
-    let n = seq.layout.len();
+    let n = seq.layout.landmark_count();
     let mut last_t = f64::NEG_INFINITY;
     for (i, f) in seq.frames.iter().enumerate() {
         if !f.t.is_finite() || f.t < 0.0 {
@@ -256,7 +256,7 @@ pub fn parse_keypoints_csv(text: &str) -> Result<KeypointSequence, KeypointError
     let fps = fps.ok_or_else(|| csv_err(1, 1, "fps missing or not a number in the first line".into()))?;
     let width = width.ok_or_else(|| csv_err(1, 1, "width missing or not a whole number in the first line".into()))?;
     let height = height.ok_or_else(|| csv_err(1, 1, "height missing or not a whole number in the first line".into()))?;
-    let n = layout.len();
+    let n = layout.landmark_count();
     let expected_cols = 1 + 4 * n;
     let (hline, header) = lines.next().ok_or_else(|| csv_err(2, 1, "the header line is missing".into()))?;
     let hcols = header.split(',').count();
