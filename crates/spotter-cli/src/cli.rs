@@ -227,7 +227,9 @@ pub struct AnalyzeArgs {
     pub format: Format,
 }
 
+/// Load positions as the spec names them (`front_rack`, with an underscore).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum LoadPositionArg {
     Back,
     FrontRack,

@@ -480,6 +480,18 @@ mod analyze {
     }
 
     #[test]
+    fn load_positions_are_named_as_in_the_spec() {
+        for p in ["back", "front_rack", "hands", "none"] {
+            let load = if p == "none" { "0" } else { "40" };
+            let out = spotter(
+                &["analyze", &uiprmd("m01_s01_e01_positions.txt.gz"), "--exercise", "front_squat", "--body-mass", "75", "--height", "1.75", "--load", load, "--load-position", p, "--format", "json"],
+                "",
+            );
+            assert_eq!(out.status.code(), Some(0), "{p}: {}", text(&out.stderr));
+        }
+    }
+
+    #[test]
     fn the_lunge_is_analysed_as_split_squat() {
         let v = json_of(&spotter(
             &["analyze", &uiprmd("m03_s02_e01_positions.txt.gz"), "--exercise", "split_squat", "--body-mass", "70", "--height", "1.70", "--format", "json"],
