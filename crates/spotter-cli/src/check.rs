@@ -170,7 +170,9 @@ fn should_ask(kb: &Kb, item: &Item, answers: &Answers) -> bool {
     {
         return false;
     }
-    if item.safety_critical {
+    // Safety-critical items, and follow-ups the answers so far make necessary, are always asked,
+    // so that saved answers are complete for `spotter triage`.
+    if item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, answers)) {
         return true;
     }
     kb.max_tier_reading(&item.id).is_some_and(|max| max > tier_only(kb, answers))

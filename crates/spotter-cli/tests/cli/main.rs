@@ -304,6 +304,24 @@ mod check {
     }
 
     #[test]
+    fn required_follow_ups_are_asked_even_when_they_cannot_raise_the_tier_further() {
+        // Foot drop (urgent) first, then numbness in one leg: the persistence question is still
+        // asked, so the saved answers are complete for `spotter triage`.
+        let dir = std::env::temp_dir().join(format!("spotter-check-follow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("answers.json");
+        let _ = std::fs::remove_file(&file);
+        let script = ALL_CLEAR.replacen("1\nn\n1\n3\n", "1\ny\n2\nn\n3\n", 1);
+        let out = spotter(&["check", "--format", "json", "--save", file.to_str().unwrap()], &script);
+        let v = json_of(&out);
+        assert_eq!(v["tier"], "urgent");
+        assert!(text(&out.stderr).contains("Does the numbness or tingling stay"));
+        let again = json_of(&spotter(&["triage", "--answers", file.to_str().unwrap(), "--format", "json"], ""));
+        assert_eq!(again["tier"], "urgent");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn transcript_snapshot() {
         let out = spotter(&["check"], ALL_CLEAR);
         insta::assert_snapshot!("check_all_clear", text(&out.stdout));
