@@ -1,11 +1,14 @@
 //! Benchmark: the whole analysis (body, filtering, reps, measures, faults, L5/S1 per frame) of a
-//! 60-second 30 fps keypoint clip of squats (goal: well under 10 ms), and the keypoint JSON parse
-//! of the same clip. Prints criterion's figures and the frames per second they imply.
+//! 60-second 30 fps keypoint clip of squats (goal: well under 10 ms), batch and streaming, and the
+//! keypoint JSON parse of the same clip (typed, and through `serde_json::Value` as before).
+//! Prints criterion's figures. `examples/bench_stream.rs` prints frames per second and the peak
+//! memory of streaming an hour.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use spotter_motion::analysis::{self, Movement, Options};
 use spotter_motion::body::SagittalBody;
-use spotter_motion::keypoints::{Keypoint, KeypointFrame, KeypointSequence, Layout, bp, parse_keypoints_json};
+use spotter_motion::keypoints::{Keypoint, KeypointFrame, KeypointSequence, Layout, bp, parse_keypoints_json, parse_keypoints_json_via_value};
+use spotter_motion::stream::{StreamConfig, analyze_streaming};
 use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
 use spotter_motion::thresholds::Thresholds;
 use std::hint::black_box;
@@ -59,8 +62,14 @@ fn bench(c: &mut Criterion) {
     assert_eq!(run(false).rep_count, 20, "the clip holds 20 complete reps");
     c.bench_function("analyze 60 s at 30 fps (1800 frames), quasi-static", |b| b.iter(|| run(false)));
     c.bench_function("analyze 60 s at 30 fps (1800 frames), dynamic", |b| b.iter(|| run(true)));
+    let streamed = || analyze_streaming(black_box(&seq), StreamConfig::new(1.75, 6.0), &opts, &thresholds).expect("streams");
+    assert_eq!(streamed().rep_count, 20, "streaming finds the same 20 reps");
+    c.bench_function("analyze 60 s at 30 fps (1800 frames), streaming, quasi-static", |b| b.iter(streamed));
     let json = seq.to_json().to_string();
-    c.bench_function("parse keypoint JSON 60 s at 30 fps", |b| b.iter(|| parse_keypoints_json(black_box(&json)).expect("parses")));
+    c.bench_function("parse keypoint JSON 60 s at 30 fps, typed", |b| b.iter(|| parse_keypoints_json(black_box(&json)).expect("parses")));
+    c.bench_function("parse keypoint JSON 60 s at 30 fps, via serde_json::Value (before)", |b| {
+        b.iter(|| parse_keypoints_json_via_value(black_box(&json)).expect("parses"))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -238,26 +238,14 @@ pub fn analyze(body: &SagittalBody, opts: &Options, thresholds: &Thresholds) -> 
     }
 
     let yaw_deg = body.camera_yaw_rad.map(deg);
-    let side_on = yaw_deg.is_none_or(|y| y <= MAX_SIDE_ON_YAW_DEG);
-    let camera = CameraCheck {
-        yaw_deg,
-        side_on,
-        message: match yaw_deg {
-            Some(y) if y > MAX_SIDE_ON_YAW_DEG => format!(
-                "The camera looks about {y:.0} degrees away from side-on: trunk lean, depth and joint angles are not \
-                 reliable. Film from the side, at hip height."
-            ),
-            Some(y) => format!("Side-on enough (about {y:.0} degrees off): sagittal angles are usable."),
-            None => "The shoulders were never both seen: the camera angle could not be checked.".into(),
-        },
-    };
+    let camera = camera_check(yaw_deg);
 
     let loads = frame_loads(body, opts, &mut diagnostics);
     let reps_out = rep_frames
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut m = measure_rep(body, opts, thresholds, &lean, &hip_y, standing, leg_len, near, i, *r, side_on);
+            let mut m = measure_rep(body, opts, thresholds, &lean, &hip_y, standing, leg_len, near, i, *r, camera.side_on);
             m.l5s1 = peak_load(&loads[r.start..=r.end], opts.lifter.body_mass_kg);
             m
         })
@@ -283,8 +271,24 @@ pub fn analyze(body: &SagittalBody, opts: &Options, thresholds: &Thresholds) -> 
     }
 }
 
+/// The camera check for an estimated yaw (degrees away from side-on).
+pub(crate) fn camera_check(yaw_deg: Option<f64>) -> CameraCheck {
+    CameraCheck {
+        yaw_deg,
+        side_on: yaw_deg.is_none_or(|y| y <= MAX_SIDE_ON_YAW_DEG),
+        message: match yaw_deg {
+            Some(y) if y > MAX_SIDE_ON_YAW_DEG => format!(
+                "The camera looks about {y:.0} degrees away from side-on: trunk lean, depth and joint angles are not \
+                 reliable. Film from the side, at hip height."
+            ),
+            Some(y) => format!("Side-on enough (about {y:.0} degrees off): sagittal angles are usable."),
+            None => "The shoulders were never both seen: the camera angle could not be checked.".into(),
+        },
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
-fn measure_rep(
+pub(crate) fn measure_rep(
     body: &SagittalBody,
     opts: &Options,
     thresholds: &Thresholds,
@@ -457,7 +461,7 @@ fn pose(body: &SagittalBody, f: usize) -> Option<SagittalPose> {
 }
 
 /// The L5/S1 load of every frame (`None` where the pose is incomplete or implausible).
-fn frame_loads(body: &SagittalBody, opts: &Options, diagnostics: &mut Vec<String>) -> Vec<Option<L5s1Load>> {
+pub(crate) fn frame_loads(body: &SagittalBody, opts: &Options, diagnostics: &mut Vec<String>) -> Vec<Option<L5s1Load>> {
     let n = body.len();
     let mut first_error = None;
     let mut loads: Vec<Option<L5s1Load>> = (0..n)
@@ -511,7 +515,7 @@ fn frame_loads(body: &SagittalBody, opts: &Options, diagnostics: &mut Vec<String
     loads
 }
 
-fn peak_load(loads: &[Option<L5s1Load>], body_mass_kg: f64) -> Option<L5s1Peak> {
+pub(crate) fn peak_load(loads: &[Option<L5s1Load>], body_mass_kg: f64) -> Option<L5s1Peak> {
     let all: Vec<&L5s1Load> = loads.iter().flatten().collect();
     if all.is_empty() {
         return None;

@@ -115,3 +115,77 @@ fn bad_csv_files_give_line_and_column() {
     assert!(matches!(parse_keypoints_csv("t,x\n"), Err(KeypointError::Csv { line: 1, .. })));
     assert!(matches!(parse_keypoints_csv(""), Err(KeypointError::Csv { line: 1, .. })));
 }
+
+/// Every file, good or bad, gets the same answer from the typed reader as from the `Value` one.
+fn same_as_value_reader(text: &str) {
+    assert_eq!(parse_keypoints_json(text), parse_keypoints_json_via_value(text), "on {text:?}");
+}
+
+#[test]
+fn the_typed_reader_answers_as_the_value_reader_did() {
+    let lm = |n: usize| (0..n).map(|i| format!("[0.5, {}, 0.0, 0.9]", 0.1 + i as f64 * 0.02)).collect::<Vec<_>>().join(",");
+    let base = spec_json(&[frame_json(0.0, 0.5), frame_json(0.1, 0.6), "{\"t\": 0.2, \"landmarks\": null}".into()]);
+    let mut cases: Vec<String> = vec![
+        base.clone(),
+        base.replace("\"fps\": 30.0", "\"fps\": \"30\""),
+        base.replace("\"fps\": 30.0, ", ""),
+        base.replace("\"fps\": 30.0", "\"fps\": 0"),
+        base.replace("\"width\": 1080", "\"width\": 0"),
+        base.replace("\"height\": 1920", "\"height\": null"),
+        base.replace("\"blazepose33\"", "17"),
+        base.replace("\"blazepose33\"", "\"coco17\""),
+        base.replace("\"frames\": [", "\"frames\": {\"a\": [").replace("]}", "]}}"),
+        base.replace("\"t\": 0.1", "\"t\": \"x\""),
+        base.replace("\"t\": 0.1", "\"timestamp_ms\": 100"),
+        base.replace("\"t\": 0.1", "\"timestamp_ms\": [1]"),
+        base.replace("\"t\": 0.1", "\"frame\": 1"),
+        base.replace("\"t\": 0.1", "\"t\": 0.0"),
+        base.replacen("[0.5, 0.1, 0.0, 0.9]", "[0.5, 0.1, 0.0]", 1),
+        base.replacen("[0.5, 0.1, 0.0, 0.9]", "[0.5, \"y\", 0.1, 0.0, 0.9]", 1),
+        base.replacen("[0.5, 0.1, 0.0, 0.9]", "[0.5, 0.1, 0.0, 0.9, 1.0]", 1),
+        base.replacen("[0.5, 0.1, 0.0, 0.9]", "{\"x\": 0.5}", 1),
+        base.replacen("[0.5, 0.1, 0.0, 0.9]", "[0.5, 0.1, 0.0, 1e400]", 1),
+        base.replacen("\"landmarks\": null", "\"landmarks\": 3", 1),
+        base.replacen("\"landmarks\": null", "\"landmarks\": null, \"world_landmarks\": [[0, 0, 0]]", 1),
+        base.replacen("\"landmarks\": null", &format!("\"landmarks\": null, \"world_landmarks\": [{}]", vec!["[0.1, 0.2, 0.3]"; 33].join(",")), 1),
+        base.replacen("\"landmarks\": null", &format!("\"landmarks\": null, \"world_landmarks\": [{}]", vec!["[0.1, 0.2]"; 33].join(",")), 1),
+        base.replacen("{\"t\": 0.2, \"landmarks\": null}", "[1, 2]", 1),
+        base.replacen("{\"t\": 0.2, \"landmarks\": null}", "{\"landmarks\": null}", 1),
+        format!("{{\"frames\": [{{\"t\": 0, \"landmarks\": [{}]}}], \"layout\": \"blazepose33\", \"fps\": 30, \"width\": 10, \"height\": 10}}", lm(33)),
+        format!("{{\"video_info\": {{\"fps\": 25, \"width\": 10, \"height\": 10}}, \"fps\": \"bad\", \"frames\": [{{\"timestamp_ms\": 0, \"landmarks\": [{}]}}]}}", lm(33)),
+        format!("{{\"video_info\": 3, \"fps\": 25, \"width\": 10, \"height\": 10, \"frames\": [{{\"t\": 0, \"landmarks\": [{}]}}]}}", lm(33)),
+        format!("{{\"fps\": 30, \"fps\": 31, \"width\": 10, \"height\": 10, \"frames\": [], \"frames\": [{{\"t\": 0, \"t\": 1, \"landmarks\": [{}]}}]}}", lm(33)),
+        "[]".into(),
+        "3".into(),
+        "".into(),
+        "{} x".into(),
+        "{\"fps\": 30,\n \"width\": }".into(),
+    ];
+    // And byte-level damage at deterministic random places: cut, doubled, or swapped characters.
+    let mut seed = 12345u64;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    let bytes = base.as_bytes();
+    for _ in 0..600 {
+        let (i, j) = (next(bytes.len()), next(bytes.len()));
+        let mut b = bytes.to_vec();
+        match next(3) {
+            0 => {
+                b.remove(i);
+            }
+            1 => b.insert(i, bytes[j]),
+            _ => b.swap(i, j),
+        }
+        if let Ok(s) = String::from_utf8(b) {
+            cases.push(s);
+        }
+    }
+    // And the real MediaPipe clip of the examples.
+    cases.push(std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/squat-side-gym.keypoints.json")).expect("example clip"));
+    for c in &cases {
+        same_as_value_reader(c);
+    }
+    assert!(parse_keypoints_json(cases.last().expect("the clip")).is_ok());
+}
