@@ -38,7 +38,7 @@ fn kind_of(path: &Path) -> anyhow::Result<InputKind> {
         InputKind::Video
     } else {
         return Err(input_error(format!(
-            "{}: unknown input type; expected keypoints (.json, .csv) or a UI-PRMD marker file (.txt, .txt.gz)",
+            "{}: unknown input type; expected keypoints (.json, .csv), a UI-PRMD marker file (.txt, .txt.gz) or a video (.mp4, .mov, .m4v, .avi, .mkv, .webm)",
             path.display()
         )));
     })
@@ -48,15 +48,15 @@ fn kind_of(path: &Path) -> anyhow::Result<InputKind> {
 fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
     let kind = kind_of(path)?;
     if matches!(kind, InputKind::Video) {
-        return Err(input_error(format!(
-            "{}: video input needs the pose step, which is not built yet; run a pose model on the video and give its keypoint JSON",
-            path.display()
-        )));
+        return Err(input_error(format!("{}: a video goes through the pose step first (spotter analyze runs it)", path.display())));
+    }
+    if matches!(kind, InputKind::KeypointJson) {
+        // Parsed as it is read, straight into typed frames (an hour of keypoints is hundreds of MB).
+        return Ok((crate::stream_input::read_keypoints_json(path)?, false));
     }
     let bytes = std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
     let text = |b: Vec<u8>| String::from_utf8(b).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())));
     match kind {
-        InputKind::KeypointJson => Ok((keypoints::parse_keypoints_json(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
         InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
         InputKind::Uiprmd { gz } => {
             let raw = if gz {
@@ -73,7 +73,7 @@ fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
             // The side view a phone would see, at a phone's frame rate.
             Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), true))
         }
-        InputKind::Video => unreachable!("handled above"),
+        InputKind::KeypointJson | InputKind::Video => unreachable!("handled above"),
     }
 }
 
@@ -124,6 +124,11 @@ fn options(kb: &Kb, a: &AnalyzeArgs, single_rep: bool) -> anyhow::Result<Options
 
 /// Runs the analysis of a keypoint sequence as the command would, printing text or JSON.
 pub fn analyze_and_write(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, single_rep: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    analyze_write_keep(kb, a, seq, single_rep, out).map(|_| ())
+}
+
+/// As [`analyze_and_write`], returning the analysis (for the key frames of a video).
+fn analyze_write_keep(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, single_rep: bool, out: &mut dyn Write) -> anyhow::Result<Analysis> {
     let opts = options(kb, a, single_rep)?;
     let body = SagittalBody::from_keypoints(seq, a.height, spotter_motion::filter::DEFAULT_CUTOFF_HZ)
         .map_err(|e| input_error(format!("{}: {e}", a.input.display())))?;
@@ -138,12 +143,40 @@ pub fn analyze_and_write(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, singl
         }
         Format::Text => write_text(out, kb, a, &analysis)?,
     }
-    Ok(())
+    Ok(analysis)
 }
 
 pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
+    if matches!(kind_of(&a.input)?, InputKind::Video) {
+        return run_video(kb, a);
+    }
+    if a.keyframes.is_some() || a.keypoints_out.is_some() {
+        return Err(input_error("--keyframes and --keypoints-out need a video as input"));
+    }
     let (seq, single_rep) = read_sequence(&a.input)?;
     analyze_and_write(kb, a, &seq, single_rep, &mut anstream::stdout())
+}
+
+/// `spotter analyze VIDEO`: the pose step, then the analysis of its keypoints; optionally the
+/// keypoints saved and the key frames drawn.
+fn run_video(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
+    options(kb, a, false)?; // bad lifter numbers are reported before minutes of video work
+    let show_progress = a.format == Format::Text;
+    let run = crate::video::run_pose(&a.input, &a.pose, show_progress)?;
+    if let Some(path) = &a.keypoints_out {
+        crate::video::write_new_file(path, &serde_json::to_vec(&run.sequence.to_json())?)?;
+    }
+    for d in &run.report.diagnostics {
+        eprintln!("note: {d}");
+    }
+    let analysis = analyze_write_keep(kb, a, &run.sequence, false, &mut anstream::stdout())?;
+    if let Some(dir) = &a.keyframes {
+        let written = crate::video::write_keyframes(&a.input, dir, &run.sequence, &analysis)?;
+        if a.format == Format::Text {
+            eprintln!("{} key frame(s) written to {}", written.len(), dir.display());
+        }
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

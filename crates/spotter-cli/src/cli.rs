@@ -94,6 +94,13 @@ pub enum Command {
                   Film from the side, at hip height: the view decides what can be measured.")]
     Analyze(AnalyzeArgs),
 
+    /// Find the lifter's landmarks in a video (BlazePose, run on this machine) and save them as keypoint JSON
+    #[command(after_help = "Examples:\n  spotter pose examples/squat-side-gym-3s.mp4 -o squat.keypoints.json\n  \
+                  spotter pose set.mov -o set.json --model lite --stats timings.json\n\n\
+                  The models come from the npm package @mediapipe/pose, which `bash scripts/setup.sh` installs.\n\
+                  Film from the side, the whole body in view, phone still at hip height.")]
+    Pose(PoseArgs),
+
     /// Answer the questions one by one in the terminal, then get the result
     #[command(after_help = "Examples:\n  spotter check\n  spotter check --save my-answers.json\n  \
                   printf 'y\\n...' | spotter check          (answers can be piped in, one per line)\n\n\
@@ -187,7 +194,7 @@ pub struct WarmupArgs {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Keypoint JSON or CSV, or a UI-PRMD marker file (.txt or .txt.gz)
+    /// Keypoint JSON or CSV, a UI-PRMD marker file (.txt or .txt.gz), or a video (.mp4, .mov, ...)
     pub input: PathBuf,
 
     /// Exercise id (squat, hinge or lunge pattern), e.g. back_squat, romanian_deadlift, split_squat
@@ -222,9 +229,64 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
 
+    /// For a video: write the frame at the bottom of each rep, with the skeleton and angles drawn, as PNGs into this folder
+    #[arg(long, value_name = "DIR")]
+    pub keyframes: Option<PathBuf>,
+
+    /// For a video: also save the keypoints the pose step found (JSON), to analyse again without the video
+    #[arg(long, value_name = "FILE")]
+    pub keypoints_out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub pose: PoseModelArgs,
+
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+/// How the pose step runs (for video input).
+#[derive(Debug, Clone, Args)]
+pub struct PoseModelArgs {
+    /// Pose landmark model for video input: lite is fastest, heavy most accurate
+    #[arg(long, value_enum, default_value = "full")]
+    pub model: ModelArg,
+
+    /// Threads for the pose networks (default: every core, up to 8)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Folder holding the BlazePose model files (else $SPOTTER_MODELS, then node_modules/@mediapipe/pose near here or near the program)
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    Lite,
+    Full,
+    Heavy,
+}
+
+#[derive(Debug, Args)]
+pub struct PoseArgs {
+    /// The video (any file ffmpeg decodes: MP4, MOV, H.264, HEVC ...)
+    pub video: PathBuf,
+
+    /// Where to write the keypoints (JSON, the form `spotter analyze` reads)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Also write the timings and diagnostics of the run as JSON
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+
+    /// No progress bar and no summary on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub pose: PoseModelArgs,
 }
 
 /// Load positions as the spec names them (`front_rack`, with an underscore).

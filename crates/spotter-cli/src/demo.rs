@@ -71,6 +71,9 @@ pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
         sex: crate::cli::SexArg::Male,
         dynamic: false,
         plot: None,
+        keyframes: None,
+        keypoints_out: None,
+        pose: crate::cli::PoseModelArgs { model: crate::cli::ModelArg::Full, threads: None, models: None },
         format: a.format,
     };
     match a.format {

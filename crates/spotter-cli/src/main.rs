@@ -9,7 +9,9 @@ mod demo;
 mod player;
 mod plot;
 mod render;
+mod stream_input;
 mod style;
+mod video;
 
 use anyhow::Context;
 use clap::Parser;
@@ -77,6 +79,7 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Plan(a) => plan(&kb, &a),
         cli::Command::Warmup(a) => warmup(&kb, &a),
         cli::Command::Analyze(a) => analyze::run(&kb, &a),
+        cli::Command::Pose(a) => video::run_pose_command(&a),
     }
 }
 

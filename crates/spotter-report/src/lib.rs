@@ -9,6 +9,7 @@
 //! [`Fit`]) until it does.
 
 pub mod card;
+pub mod keyframe;
 
 pub use card::Card;
 
@@ -38,6 +39,9 @@ pub enum ReportError {
     Pdf(String),
     #[error("PNG encoding of the card failed: {0}")]
     Png(String),
+    /// A key frame's pixels or overlay points are unusable.
+    #[error("key frame: {0}")]
+    Frame(String),
     #[error("pixels per point must be from {min} to {max}, got {got}")]
     Scale { got: f32, min: f32, max: f32 },
 }
@@ -228,7 +232,7 @@ fn describe(diags: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
-fn describe_lib(e: TypstAsLibError) -> String {
+pub(crate) fn describe_lib(e: TypstAsLibError) -> String {
     match e {
         TypstAsLibError::TypstSource(d) => describe(&d),
         other => other.to_string(),

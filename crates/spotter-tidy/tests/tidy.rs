@@ -27,8 +27,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Crates that must stay pure: no files, network, processes, terminal or clock.
 const CORE_CRATES: [&str; 4] = ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion"];
 
-/// Crates that do no IO themselves but may depend on heavier libraries (bytes out).
-const NO_IO_CRATES: [&str; 1] = ["spotter-report"];
+/// Crates that do no IO themselves but may depend on heavier libraries (bytes in, bytes out): the
+/// card and key-frame renderer, the model loader and inference, the pose pipeline.
+const NO_IO_CRATES: [&str; 3] = ["spotter-report", "spotter-infer", "spotter-pose"];
 
 /// Dependencies a core crate may have (normal dependencies; dev-dependencies are free).
 const CORE_ALLOWED_DEPS: [&str; 7] = ["spotter-kb", "spotter-triage", "spotter-coach", "serde", "serde_json", "toml", "thiserror"];

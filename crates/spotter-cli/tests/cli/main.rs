@@ -549,7 +549,7 @@ mod analyze {
         let cases: Vec<(Vec<String>, &str)> = vec![
             (vec![bad_json.display().to_string()], "frames[0].landmarks"),
             (vec![bad_txt.display().to_string()], "line 1"),
-            (vec![dir.join("x.mp4").display().to_string()], "video input needs the pose step"),
+            (vec![dir.join("x.mp4").display().to_string()], "x.mp4: no such file"),
             (vec![dir.join("x.xyz").display().to_string()], "unknown input type"),
         ];
         for (input, msg) in cases {

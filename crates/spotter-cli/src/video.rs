@@ -1,0 +1,363 @@
+//! The video step of `spotter pose` and `spotter analyze VIDEO`: decodes the video with ffmpeg
+//! (spotter-video) on its own thread, runs BlazePose on tract (spotter-infer) through the
+//! MediaPipe-style tracking pipeline (spotter-pose) on this thread, and collects the keypoints in
+//! the spec's keypoint form, with a progress bar, timings and diagnostics. Also draws the key
+//! frames (bottom of each rep with the skeleton and angles) for `--keyframes`.
+
+use crate::cli::{ModelArg, PoseArgs, PoseModelArgs};
+use crate::input_error;
+use anyhow::Context;
+use serde::Serialize;
+use spotter_motion::analysis::Analysis;
+use spotter_motion::keypoints::{Keypoint, KeypointFrame, KeypointSequence, Layout, bp};
+use spotter_pose::tract_nets::TractNets;
+use spotter_pose::{Frame, PoseConfig, PoseTracker};
+use spotter_report::keyframe::{self, Bone, Joint, Label, Overlay, RgbFrame, Side};
+use spotter_video::{DecodeOptions, FrameReader, IndicatifProgress, LandmarkModel, ModelPaths, NoProgress, Progress, ProgressSink};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Frames are decoded at most this long on their longer side (pixels): a 4K phone frame would
+/// cost four times the decoding for no better landmarks (the networks see 224 and 256 px crops).
+pub const MAX_DECODE_LONG_SIDE_PX: u32 = 1920;
+
+/// Decoded frames that may wait for the pose step (bounded memory; decoding overlaps inference).
+const DECODE_QUEUE_FRAMES: usize = 4;
+
+/// What the pose step did, for the user and for the speed comparison (`bench/compare-pose.sh`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PoseReport {
+    pub video: String,
+    pub model: &'static str,
+    pub threads: usize,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub rotation_cw_deg: u32,
+    pub codec: String,
+    pub frames: u64,
+    pub frames_with_person: u64,
+    /// Frames on which the person detector ran (the first, and each time tracking was lost).
+    pub detector_runs: u64,
+    /// Frames where the detector saw more than one person (only the most likely is tracked).
+    pub frames_with_several_people: u64,
+    /// Loading and preparing both networks, seconds.
+    pub model_load_s: f64,
+    /// From the first frame asked for to the last one's keypoints, seconds (decode overlapped).
+    pub wall_s: f64,
+    /// Frames per second over `wall_s`: decoding, pose and tracking, end to end.
+    pub fps_end_to_end: f64,
+    /// Time spent in the pose step alone (crops, networks, tracking), seconds.
+    pub pose_s: f64,
+    /// Frames per second of the pose step alone.
+    pub fps_pose: f64,
+    /// Median time of the pose step per frame, milliseconds.
+    pub pose_ms_median: f64,
+    /// Time the pose step waited for the decoder, seconds.
+    pub decode_wait_s: f64,
+    pub diagnostics: Vec<String>,
+}
+
+/// Keypoints of a video and how they were made.
+pub struct PoseRun {
+    pub sequence: KeypointSequence,
+    pub report: PoseReport,
+}
+
+fn model_of(m: ModelArg) -> LandmarkModel {
+    match m {
+        ModelArg::Lite => LandmarkModel::Lite,
+        ModelArg::Full => LandmarkModel::Full,
+        ModelArg::Heavy => LandmarkModel::Heavy,
+    }
+}
+
+fn model_id(m: ModelArg) -> &'static str {
+    match m {
+        ModelArg::Lite => "lite",
+        ModelArg::Full => "full",
+        ModelArg::Heavy => "heavy",
+    }
+}
+
+/// Threads for inference: the flag, or every core (the decoder has its own process).
+fn threads(args: &PoseModelArgs) -> anyhow::Result<usize> {
+    match args.threads {
+        Some(0) => Err(input_error("--threads must be at least 1")),
+        Some(n) if n > 64 => Err(input_error(format!("--threads must be at most 64, got {n}"))),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)),
+    }
+}
+
+/// Runs the pose step over a whole video. Errors name what is wrong (no video, no models, no
+/// person anywhere); problems that still leave keypoints are in `report.diagnostics`.
+pub fn run_pose(video: &Path, args: &PoseModelArgs, show_progress: bool) -> anyhow::Result<PoseRun> {
+    let threads = threads(args)?;
+    let options = DecodeOptions { max_long_side_px: Some(MAX_DECODE_LONG_SIDE_PX), queue_frames: Some(DECODE_QUEUE_FRAMES), ..DecodeOptions::default() };
+    // What the file is, before seconds go into loading models: a wrong file fails at once.
+    let info = spotter_video::probe_with(&options.tools, video).map_err(|e| input_error(e.to_string()))?;
+    let models = ModelPaths::locate(args.models.as_deref()).map_err(|e| input_error(e.to_string()))?;
+    let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read the model file {}", p.display()));
+    let load_started = Instant::now();
+    let detector = read(&models.detector)?;
+    let landmark = read(models.landmark(model_of(args.model)))?;
+    let nets = TractNets::from_tflite(&detector, &landmark, threads, true)
+        .with_context(|| format!("cannot load the pose models from {}", models.dir.display()))?;
+    let model_load_s = load_started.elapsed().as_secs_f64();
+
+    let mut reader = FrameReader::open_probed(video, info, &options).map_err(|e| input_error(e.to_string()))?;
+    let info = reader.info().clone();
+    let (width, height) = (reader.frame_width_px(), reader.frame_height_px());
+    let total = info.frame_count_estimate();
+    if show_progress {
+        pose_loop(video, &mut reader, nets, Progress::new(total, IndicatifProgress::stderr("pose")), threads, args.model, model_load_s, (width, height))
+    } else {
+        pose_loop(video, &mut reader, nets, Progress::new(total, NoProgress), threads, args.model, model_load_s, (width, height))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pose_loop<S: ProgressSink>(
+    video: &Path,
+    reader: &mut FrameReader,
+    nets: TractNets,
+    mut progress: Progress<S>,
+    threads: usize,
+    model: ModelArg,
+    model_load_s: f64,
+    (width, height): (u32, u32),
+) -> anyhow::Result<PoseRun> {
+    let info = reader.info().clone();
+    let mut tracker = PoseTracker::new(nets, PoseConfig::default());
+    let mut frames = Vec::new();
+    let mut pose_ms = Vec::new();
+    let (mut with_person, mut detector_runs, mut several) = (0u64, 0u64, 0u64);
+    let mut decode_wait_s = 0.0;
+    let started = Instant::now();
+    loop {
+        let asked = Instant::now();
+        let Some(next) = reader.next() else { break };
+        decode_wait_s += asked.elapsed().as_secs_f64();
+        let vf = next.map_err(|e| input_error(e.to_string()))?;
+        let t_s = vf.t_s;
+        let frame = Frame::new(vf.width, vf.height, vf.rgb).map_err(|e| anyhow::anyhow!("frame {}: {e}", vf.index))?;
+        let pose_started = Instant::now();
+        let result = tracker.process(&frame, t_s).with_context(|| format!("{}: the pose step failed on frame {}", video.display(), vf.index))?;
+        pose_ms.push(pose_started.elapsed().as_secs_f64() * 1e3);
+        reader.recycle(spotter_video::VideoFrame { index: vf.index, t_s, width: vf.width, height: vf.height, rgb: frame.into_data() });
+        let d = &result.diagnostics;
+        detector_runs += u64::from(d.detector_ran);
+        several += u64::from(d.people_detected.is_some_and(|n| n > 1));
+        with_person += u64::from(result.keypoints.landmarks.is_some());
+        frames.push(result.keypoints);
+        progress.advance(1);
+    }
+    let wall_s = started.elapsed().as_secs_f64();
+    progress.finish();
+    let n = frames.len() as u64;
+    let mut diagnostics: Vec<String> = reader.diagnostics().iter().map(|d| d.to_string()).collect();
+    if n == 0 {
+        return Err(input_error(format!("{}: the video has no frames that could be decoded", video.display())));
+    }
+    if with_person == 0 {
+        return Err(input_error(format!(
+            "{}: no person was found in any of its {n} frames; film the whole body from the side, in good light",
+            video.display()
+        )));
+    }
+    if with_person < n {
+        diagnostics.push(format!("no person was found in {} of {n} frames; those frames have no landmarks", n - with_person));
+    }
+    if several > 0 {
+        diagnostics.push(format!(
+            "more than one person was in view in {several} of the {detector_runs} frames where the detector ran; only the most likely one was tracked, so check the skeleton is on the lifter (--keyframes)"
+        ));
+    }
+    let pose_s: f64 = pose_ms.iter().sum::<f64>() / 1e3;
+    let fps = info.avg_frame_rate_hz.or(info.r_frame_rate_hz).filter(|f| f.is_finite() && *f > 0.0).unwrap_or_else(|| {
+        let last = frames.last().map_or(0.0, |f| f.t);
+        if last > 0.0 { (n - 1) as f64 / last } else { 30.0 }
+    });
+    let report = PoseReport {
+        video: video.display().to_string(),
+        model: model_id(model),
+        threads,
+        width_px: width,
+        height_px: height,
+        rotation_cw_deg: info.rotation_cw_deg,
+        codec: info.codec.clone(),
+        frames: n,
+        frames_with_person: with_person,
+        detector_runs,
+        frames_with_several_people: several,
+        model_load_s,
+        wall_s,
+        fps_end_to_end: n as f64 / wall_s.max(1e-9),
+        pose_s,
+        fps_pose: n as f64 / pose_s.max(1e-9),
+        pose_ms_median: median(&mut pose_ms),
+        decode_wait_s,
+        diagnostics,
+    };
+    let sequence = KeypointSequence { fps, width, height, layout: Layout::Blazepose33, frames };
+    Ok(PoseRun { sequence, report })
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 { v[m] } else { 0.5 * (v[m - 1] + v[m]) }
+}
+
+/// `spotter pose VIDEO -o keypoints.json`.
+pub fn run_pose_command(a: &PoseArgs) -> anyhow::Result<()> {
+    if a.output.extension().is_none_or(|e| !e.eq_ignore_ascii_case("json")) {
+        return Err(input_error(format!("-o {}: the keypoints are written as JSON; give a .json file name", a.output.display())));
+    }
+    let run = run_pose(&a.video, &a.pose, !a.quiet)?;
+    let json = serde_json::to_vec(&run.sequence.to_json())?;
+    write_new_file(&a.output, &json)?;
+    if let Some(stats) = &a.stats {
+        write_new_file(stats, &serde_json::to_vec_pretty(&run.report)?)?;
+    }
+    let r = &run.report;
+    if !a.quiet {
+        eprintln!(
+            "{} frames ({} with a person) in {:.1} s: {:.1} frames/s end to end, pose step {:.1} ms per frame (median), model {} on {} thread(s); keypoints in {}",
+            r.frames, r.frames_with_person, r.wall_s, r.fps_end_to_end, r.pose_ms_median, r.model, r.threads, a.output.display()
+        );
+        for d in &r.diagnostics {
+            eprintln!("note: {d}");
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file through a temporary name and a rename, so an interrupted run never leaves a
+/// half-written file where a good one was.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(input_error(format!("{}: the folder {} does not exist", path.display(), dir.display())));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.spotter-tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The skeleton drawn on key frames: (from, to, side).
+const BONES: [(usize, usize, Side); 16] = [
+    (bp::LEFT_SHOULDER, bp::RIGHT_SHOULDER, Side::Body),
+    (bp::LEFT_HIP, bp::RIGHT_HIP, Side::Body),
+    (bp::LEFT_SHOULDER, bp::LEFT_HIP, Side::Left),
+    (bp::RIGHT_SHOULDER, bp::RIGHT_HIP, Side::Right),
+    (bp::LEFT_HIP, bp::LEFT_KNEE, Side::Left),
+    (bp::RIGHT_HIP, bp::RIGHT_KNEE, Side::Right),
+    (bp::LEFT_KNEE, bp::LEFT_ANKLE, Side::Left),
+    (bp::RIGHT_KNEE, bp::RIGHT_ANKLE, Side::Right),
+    (bp::LEFT_ANKLE, bp::LEFT_HEEL, Side::Left),
+    (bp::RIGHT_ANKLE, bp::RIGHT_HEEL, Side::Right),
+    (bp::LEFT_HEEL, bp::LEFT_FOOT_INDEX, Side::Left),
+    (bp::RIGHT_HEEL, bp::RIGHT_FOOT_INDEX, Side::Right),
+    (bp::LEFT_SHOULDER, 13, Side::Left),
+    (13, bp::LEFT_WRIST, Side::Left),
+    (bp::RIGHT_SHOULDER, 14, Side::Right),
+    (14, bp::RIGHT_WRIST, Side::Right),
+];
+
+/// Landmarks this faint are not drawn (visibility 0..1).
+const MIN_DRAW_VISIBILITY: f64 = 0.3;
+
+/// The overlay of one rep's bottom frame: skeleton, trunk lean at the hips, knee angle, depth.
+pub fn rep_overlay(lm: &[Keypoint], width: u32, height: u32, an: &Analysis, rep: usize) -> Overlay {
+    let (w, h) = (f64::from(width), f64::from(height));
+    let px = |i: usize| (lm[i].x * w, lm[i].y * h);
+    let seen = |i: usize| lm.get(i).is_some_and(|k| k.visibility >= MIN_DRAW_VISIBILITY);
+    let side_of = |i: usize| match i {
+        11 | 13 | 15 | 23 | 25 | 27 | 29 | 31 => Side::Left,
+        12 | 14 | 16 | 24 | 26 | 28 | 30 | 32 => Side::Right,
+        _ => Side::Body,
+    };
+    let mut o = Overlay::default();
+    let r = &an.reps[rep];
+    for (a, b, side) in BONES {
+        if seen(a) && seen(b) {
+            let ((x0, y0), (x1, y1)) = (px(a), px(b));
+            o.bones.push(Bone { x0, y0, x1, y1, side });
+        }
+    }
+    let mut joints: Vec<usize> = BONES.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    joints.sort_unstable();
+    joints.dedup();
+    for j in joints.into_iter().filter(|&j| seen(j)) {
+        let (x, y) = px(j);
+        o.joints.push(Joint { x, y, side: side_of(j) });
+    }
+    // Labels on the side nearer the camera (higher mean visibility of hip and knee).
+    let vis = |a: usize, b: usize| lm[a].visibility + lm[b].visibility;
+    let (hip, knee) = if vis(bp::LEFT_HIP, bp::LEFT_KNEE) >= vis(bp::RIGHT_HIP, bp::RIGHT_KNEE) {
+        (bp::LEFT_HIP, bp::LEFT_KNEE)
+    } else {
+        (bp::RIGHT_HIP, bp::RIGHT_KNEE)
+    };
+    let fault = |id: &str| r.faults.iter().any(|f| f.id == id);
+    if let Some(lean) = r.peak_trunk_lean_deg {
+        let (x, y) = px(hip);
+        o.labels.push(Label { x, y, text: format!("trunk {lean:.0}°"), fault: fault("forward_lean") || fault("lunge_trunk_lean") });
+    }
+    if let Some(k) = r.knee_flexion_bottom_deg {
+        let (x, y) = px(knee);
+        o.labels.push(Label { x, y, text: format!("knee {k:.0}°"), fault: fault("knee_travel") });
+    }
+    o.title = format!("Rep {} · bottom at {:.2} s", rep + 1, r.bottom_s);
+    let mut line = Vec::new();
+    if let Some(m) = r.hip_below_knee_m {
+        line.push(format!("hips {:.0} cm {} the knees", (m * 100.0).abs(), if m >= 0.0 { "below" } else { "above" }));
+    }
+    if let Some(l) = &r.l5s1 {
+        line.push(format!("L5/S1 peak {:.1} kN compression, {:.0} N m", l.compression_n / 1e3, l.moment_nm));
+    }
+    if !line.is_empty() {
+        o.lines.push(line.join(" · "));
+    }
+    let faults: Vec<&str> = r.faults.iter().map(|f| f.id.as_str()).collect();
+    o.lines.push(if faults.is_empty() { "no fault crossed its threshold".into() } else { format!("faults: {}", faults.join(", ")) });
+    o
+}
+
+/// Writes `rep-NN-bottom.png` into `dir` for every rep: the frame nearest the rep's bottom with
+/// the skeleton and angles drawn. Decodes the video a second time, stopping after the last one.
+pub fn write_keyframes(video: &Path, dir: &Path, seq: &KeypointSequence, an: &Analysis) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("--keyframes: cannot create the folder {}", dir.display()))?;
+    // Wanted frame index per rep: the keypoint frame nearest the bottom time.
+    let nearest = |t: f64| {
+        seq.frames.iter().enumerate().min_by(|a, b| (a.1.t - t).abs().total_cmp(&(b.1.t - t).abs())).map(|(i, _)| i)
+    };
+    let wanted: Vec<(usize, usize)> = an.reps.iter().enumerate().filter_map(|(r, rep)| nearest(rep.bottom_s).map(|i| (r, i))).collect();
+    let Some(last) = wanted.iter().map(|w| w.1).max() else { return Ok(Vec::new()) };
+    let options = DecodeOptions { max_long_side_px: Some(MAX_DECODE_LONG_SIDE_PX), ..DecodeOptions::default() };
+    let mut reader = FrameReader::open(video, &options).map_err(|e| input_error(e.to_string()))?;
+    let mut written = Vec::new();
+    for vf in reader.by_ref() {
+        let vf = vf.map_err(|e| input_error(e.to_string()))?;
+        let i = vf.index as usize;
+        for &(rep, _) in wanted.iter().filter(|w| w.1 == i) {
+            let Some(lm) = seq.frames.get(i).and_then(|f: &KeypointFrame| f.landmarks.as_deref()) else { continue };
+            let overlay = rep_overlay(lm, vf.width, vf.height, an, rep);
+            let png = keyframe::keyframe_png(RgbFrame { width_px: vf.width, height_px: vf.height, rgb: &vf.rgb }, &overlay)
+                .with_context(|| format!("key frame of rep {}", rep + 1))?;
+            let path = dir.join(format!("rep-{:02}-bottom.png", rep + 1));
+            write_new_file(&path, &png)?;
+            written.push(path);
+        }
+        if i >= last {
+            break;
+        }
+    }
+    Ok(written)
+}
