@@ -44,8 +44,9 @@ fn kind_of(path: &Path) -> anyhow::Result<InputKind> {
     })
 }
 
-/// The keypoint sequence to analyse, and whether it holds one repetition (motion capture).
-fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
+/// The keypoint sequence to analyse, and for a motion-capture file (one repetition) its prepared
+/// markers, which the verdict uses.
+fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, Option<mocap::PreparedTrial>)> {
     let kind = kind_of(path)?;
     if matches!(kind, InputKind::Video) {
         return Err(input_error(format!(
@@ -56,8 +57,8 @@ fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
     let bytes = std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
     let text = |b: Vec<u8>| String::from_utf8(b).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())));
     match kind {
-        InputKind::KeypointJson => Ok((keypoints::parse_keypoints_json(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
-        InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
+        InputKind::KeypointJson => Ok((keypoints::parse_keypoints_json(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, None)),
+        InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, None)),
         InputKind::Uiprmd { gz } => {
             let raw = if gz {
                 let mut s = String::new();
@@ -71,7 +72,7 @@ fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
             let trial = mocap::parse_uiprmd(&raw).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
             let prepared = mocap::prepare(&trial).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
             // The side view a phone would see, at a phone's frame rate.
-            Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), true))
+            Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), Some(prepared)))
         }
         InputKind::Video => unreachable!("handled above"),
     }
@@ -124,10 +125,27 @@ fn options(kb: &Kb, a: &AnalyzeArgs, single_rep: bool) -> anyhow::Result<Options
 
 /// Runs the analysis of a keypoint sequence as the command would, printing text or JSON.
 pub fn analyze_and_write(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, single_rep: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    analyze_and_write_markers(kb, a, seq, single_rep, None, out)
+}
+
+/// As [`analyze_and_write`]; for a motion-capture repetition, `trial` (its prepared markers) gives
+/// the verdict, which then sees the frontal plane too (`mocap::verdict`).
+fn analyze_and_write_markers(
+    kb: &Kb,
+    a: &AnalyzeArgs,
+    seq: &KeypointSequence,
+    single_rep: bool,
+    trial: Option<&mocap::PreparedTrial>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let opts = options(kb, a, single_rep)?;
     let body = SagittalBody::from_keypoints(seq, a.height, spotter_motion::filter::DEFAULT_CUTOFF_HZ)
         .map_err(|e| input_error(format!("{}: {e}", a.input.display())))?;
-    let analysis = analysis::analyze(&body, &opts, &Thresholds::builtin());
+    let thresholds = Thresholds::builtin();
+    let mut analysis = analysis::analyze(&body, &opts, &thresholds);
+    if let Some(trial) = trial {
+        mocap::verdict::apply_to_analysis(&mut analysis, trial, &thresholds);
+    }
     if let Some(path) = &a.plot {
         crate::plot::write_svg(path, &analysis).map_err(|e| input_error(format!("--plot {}: {e}", path.display())))?;
     }
@@ -142,8 +160,8 @@ pub fn analyze_and_write(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, singl
 }
 
 pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
-    let (seq, single_rep) = read_sequence(&a.input)?;
-    analyze_and_write(kb, a, &seq, single_rep, &mut anstream::stdout())
+    let (seq, trial) = read_sequence(&a.input)?;
+    analyze_and_write_markers(kb, a, &seq, trial.is_some(), trial.as_ref(), &mut anstream::stdout())
 }
 
 #[derive(Serialize)]
