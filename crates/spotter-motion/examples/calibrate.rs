@@ -1,7 +1,9 @@
 //! Calibration and accuracy report on UI-PRMD (development subjects s01-s06): runs every deep
 //! squat (m01) and inline lunge (m03) through the keypoint path (markers -> side-view BlazePose
 //! keypoints at 30 fps -> the analysis), compares trunk lean and depth with the marker truth, and
-//! fits the verdict thresholds by leave-one-subject-out. Reads the data folder given as the first
+//! fits by leave-one-subject-out both the side-view verdict rules and the marker verdict models
+//! (`[[marker_verdict]]`: nested and plain LOSO accuracy, precision, recall and F1, and the TOML
+//! block of each fitted model). Reads the data folder given as the first
 //! argument (default ../shared/data/ui-prmd); prints a report. Not a test: it reads outside the repo.
 //!
 //! cargo run --release -p spotter-motion --example calibrate -- /path/to/ui-prmd
