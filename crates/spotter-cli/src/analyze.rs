@@ -44,20 +44,21 @@ fn kind_of(path: &Path) -> anyhow::Result<InputKind> {
     })
 }
 
-/// The keypoint sequence to analyse, and whether it holds one repetition (motion capture).
-fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
+/// The keypoint sequence to analyse, and for a motion-capture file (one repetition) its prepared
+/// markers, which the verdict uses.
+fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, Option<mocap::PreparedTrial>)> {
     let kind = kind_of(path)?;
     if matches!(kind, InputKind::Video) {
         return Err(input_error(format!("{}: a video goes through the pose step first (spotter analyze runs it)", path.display())));
     }
     if matches!(kind, InputKind::KeypointJson) {
         // Parsed as it is read, straight into typed frames (an hour of keypoints is hundreds of MB).
-        return Ok((crate::stream_input::read_keypoints_json(path)?, false));
+        return Ok((crate::stream_input::read_keypoints_json(path)?, None));
     }
     let bytes = std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
     let text = |b: Vec<u8>| String::from_utf8(b).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())));
     match kind {
-        InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, false)),
+        InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, None)),
         InputKind::Uiprmd { gz } => {
             let raw = if gz {
                 let mut s = String::new();
@@ -71,7 +72,7 @@ fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, bool)> {
             let trial = mocap::parse_uiprmd(&raw).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
             let prepared = mocap::prepare(&trial).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
             // The side view a phone would see, at a phone's frame rate.
-            Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), true))
+            Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), Some(prepared)))
         }
         InputKind::KeypointJson | InputKind::Video => unreachable!("handled above"),
     }
@@ -124,15 +125,28 @@ fn options(kb: &Kb, a: &AnalyzeArgs, single_rep: bool) -> anyhow::Result<Options
 
 /// Runs the analysis of a keypoint sequence as the command would, printing text or JSON.
 pub fn analyze_and_write(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, single_rep: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    analyze_write_keep(kb, a, seq, single_rep, out).map(|_| ())
+    analyze_and_write_markers(kb, a, seq, single_rep, None, out).map(|_| ())
 }
 
-/// As [`analyze_and_write`], returning the analysis (for the key frames of a video).
-fn analyze_write_keep(kb: &Kb, a: &AnalyzeArgs, seq: &KeypointSequence, single_rep: bool, out: &mut dyn Write) -> anyhow::Result<Analysis> {
+/// As [`analyze_and_write`], returning the analysis (for the key frames of a video); for a
+/// motion-capture repetition, `trial` (its prepared markers) gives the verdict, which then sees
+/// the frontal plane too (`mocap::verdict`).
+fn analyze_and_write_markers(
+    kb: &Kb,
+    a: &AnalyzeArgs,
+    seq: &KeypointSequence,
+    single_rep: bool,
+    trial: Option<&mocap::PreparedTrial>,
+    out: &mut dyn Write,
+) -> anyhow::Result<Analysis> {
     let opts = options(kb, a, single_rep)?;
     let body = SagittalBody::from_keypoints(seq, a.height, spotter_motion::filter::DEFAULT_CUTOFF_HZ)
         .map_err(|e| input_error(format!("{}: {e}", a.input.display())))?;
-    let analysis = analysis::analyze(&body, &opts, &Thresholds::builtin());
+    let thresholds = Thresholds::builtin();
+    let mut analysis = analysis::analyze(&body, &opts, &thresholds);
+    if let Some(trial) = trial {
+        mocap::verdict::apply_to_analysis(&mut analysis, trial, &thresholds);
+    }
     if let Some(path) = &a.plot {
         crate::plot::write_svg(path, &analysis).map_err(|e| input_error(format!("--plot {}: {e}", path.display())))?;
     }
@@ -153,8 +167,8 @@ pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
     if a.keyframes.is_some() || a.keypoints_out.is_some() {
         return Err(input_error("--keyframes and --keypoints-out need a video as input"));
     }
-    let (seq, single_rep) = read_sequence(&a.input)?;
-    analyze_and_write(kb, a, &seq, single_rep, &mut anstream::stdout())
+    let (seq, trial) = read_sequence(&a.input)?;
+    analyze_and_write_markers(kb, a, &seq, trial.is_some(), trial.as_ref(), &mut anstream::stdout()).map(|_| ())
 }
 
 /// `spotter analyze VIDEO`: the pose step, then the analysis of its keypoints; optionally the
@@ -169,7 +183,7 @@ fn run_video(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
     for d in &run.report.diagnostics {
         eprintln!("note: {d}");
     }
-    let analysis = analyze_write_keep(kb, a, &run.sequence, false, &mut anstream::stdout())?;
+    let analysis = analyze_and_write_markers(kb, a, &run.sequence, false, None, &mut anstream::stdout())?;
     if let Some(dir) = &a.keyframes {
         let written = crate::video::write_keyframes(&a.input, dir, &run.sequence, &analysis)?;
         if a.format == Format::Text {

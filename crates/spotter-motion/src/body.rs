@@ -44,7 +44,7 @@ pub const TRACKED: [usize; 17] = [
 ];
 
 /// COCO-17 index of each BlazePose landmark that COCO has.
-fn coco_index(blazepose: usize) -> Option<usize> {
+pub(crate) fn coco_index(blazepose: usize) -> Option<usize> {
     Some(match blazepose {
         bp::NOSE => 0,
         bp::LEFT_EAR => 3,

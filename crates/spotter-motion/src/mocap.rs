@@ -256,6 +256,34 @@ impl PelvisTemplate {
             }
         })
     }
+
+    /// A template from one file alone when a single pelvis marker is missing in every frame: the
+    /// missing marker is its partner mirrored across the pelvis's mid-sagittal plane (through the
+    /// midpoint of the other pair, normal to it), taken in the first frame with the other three.
+    /// This assumes a left-right symmetric pelvis, so pelvic tilt and the hip centres carry that
+    /// assumption. `None` when no frame has three pelvis markers or when two are missing.
+    pub fn mirrored(trial: &MarkerTrial) -> Option<PelvisTemplate> {
+        trial.frames.iter().find_map(|f| {
+            let p = PELVIS_MARKERS.map(|k| f[k].filter(|v| finite3(*v)));
+            let missing: Vec<usize> = (0..4).filter(|&i| p[i].is_none()).collect();
+            let &[i] = missing.as_slice() else {
+                return None;
+            };
+            // Partner in the same pair (0↔1 ASIS, 2↔3 PSIS) and the other pair.
+            let partner = i ^ 1;
+            let (a, b) = if i < 2 { (2, 3) } else { (0, 1) };
+            let (pa, pb, pp) = (p[a]?, p[b]?, p[partner]?);
+            let n = sub(pb, pa);
+            if norm3(n) < 1e-9 {
+                return None;
+            }
+            let n = unit(n);
+            let c = mid(pa, pb);
+            let mut markers_m = p.map(|v| v.unwrap_or_default());
+            markers_m[i] = sub(pp, scale(n, 2.0 * dot(sub(pp, c), n)));
+            Some(PelvisTemplate { markers_m })
+        })
+    }
 }
 
 /// How a frame's pelvis markers were obtained.
@@ -383,9 +411,17 @@ pub struct RepetitionSummary {
     pub knee_convergence_m: f64,
 }
 
-/// Pre-processes a trial ([`prepare_with_template`] without an outside template).
+/// Pre-processes a trial ([`prepare_with_template`] without an outside template). When no frame
+/// has all four pelvis markers, falls back to [`PelvisTemplate::mirrored`] (one file is all the
+/// command line has; UI-PRMD holdout m03_s10_e02_inc lacks RASI throughout).
 pub fn prepare(trial: &MarkerTrial) -> Result<PreparedTrial, MocapError> {
-    prepare_with_template(trial, None)
+    match prepare_with_template(trial, None) {
+        Err(MocapError::NoPelvisTemplate) => match PelvisTemplate::mirrored(trial) {
+            Some(t) => prepare_with_template(trial, Some(&t)),
+            None => Err(MocapError::NoPelvisTemplate),
+        },
+        other => other,
+    }
 }
 
 /// Pre-processes a trial as the README recommends and computes the per-frame quantities.
@@ -1171,6 +1207,8 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
 fn argmin(values: impl Iterator<Item = f64>) -> usize {
     argmax(values.map(|v| -v))
 }
+
+pub mod verdict;
 
 #[cfg(test)]
 mod tests;

@@ -31,7 +31,7 @@ pub mod quantile;
 pub mod synth;
 
 use crate::analysis::{self, Analysis, CameraCheck, Movement, Options, RepMeasures};
-use crate::body::{ANKLE_TO_SHOULDER_OF_HEIGHT, BodyError, MAX_GAP_S, MIN_VISIBILITY, P2, SHOULDER_WIDTH_OF_HEIGHT, SagittalBody, TRACKED};
+use crate::body::{ANKLE_TO_SHOULDER_OF_HEIGHT, BodyError, MAX_GAP_S, MIN_VISIBILITY, P2, SHOULDER_WIDTH_OF_HEIGHT, SagittalBody, TRACKED, coco_index};
 use crate::keypoints::reader::{FrameSink, Header};
 use crate::keypoints::{KeypointFrame, Layout, bp};
 use crate::kinematics::{self, LEFT_LEG, Leg, RIGHT_LEG};
@@ -99,26 +99,6 @@ pub struct StreamSummary {
     pub frames: usize,
     /// The most frames held at once (the memory bound in frames).
     pub max_frames_held: usize,
-}
-
-/// COCO-17 index of each BlazePose landmark that COCO has (as `body` maps them).
-fn coco_index(blazepose: usize) -> Option<usize> {
-    Some(match blazepose {
-        bp::NOSE => 0,
-        bp::LEFT_EAR => 3,
-        bp::RIGHT_EAR => 4,
-        bp::LEFT_SHOULDER => 5,
-        bp::RIGHT_SHOULDER => 6,
-        bp::LEFT_WRIST => 9,
-        bp::RIGHT_WRIST => 10,
-        bp::LEFT_HIP => 11,
-        bp::RIGHT_HIP => 12,
-        bp::LEFT_KNEE => 13,
-        bp::RIGHT_KNEE => 14,
-        bp::LEFT_ANKLE => 15,
-        bp::RIGHT_ANKLE => 16,
-        _ => return None,
-    })
 }
 
 /// Slot of each BlazePose landmark in a frame's point array (`usize::MAX`: not tracked).

@@ -46,6 +46,29 @@ pub struct VerdictCondition {
     pub above_is_incorrect: bool,
 }
 
+/// A logistic verdict model on motion-capture measures (`mocap::verdict`): the rep is `incorrect`
+/// when `1 / (1 + exp(−(intercept + Σ weight·(x − mean)/sd))) > 0.5`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkerVerdictModel {
+    pub movement: String,
+    /// Log-odds of `incorrect` for a rep at every feature's mean.
+    pub intercept: f64,
+    pub feature: Vec<ModelFeature>,
+    pub source: String,
+}
+
+/// One standardised input of a [`MarkerVerdictModel`]; `mean` and `sd` are in the measure's own
+/// unit (its name says which), `weight` is log-odds per standard deviation.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFeature {
+    pub measure: String,
+    pub mean: f64,
+    pub sd: f64,
+    pub weight: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
@@ -53,6 +76,8 @@ pub struct Thresholds {
     pub fault: Vec<FaultRule>,
     #[serde(default)]
     pub verdict: Vec<VerdictRule>,
+    #[serde(default)]
+    pub marker_verdict: Vec<MarkerVerdictModel>,
 }
 
 pub const BUILTIN: &str = include_str!("../data/thresholds.toml");
@@ -66,6 +91,22 @@ impl Thresholds {
             }
             if !(f.sigma > 0.0 && f.threshold.is_finite()) {
                 return Err(format!("fault `{}`: sigma must be above 0 and the threshold finite", f.id));
+            }
+        }
+        for v in &t.marker_verdict {
+            if !matches!(v.movement.as_str(), "squat" | "hinge" | "lunge") {
+                return Err(format!("marker_verdict: unknown movement `{}`", v.movement));
+            }
+            if !v.intercept.is_finite() || v.feature.is_empty() {
+                return Err(format!("marker_verdict `{}`: needs a finite intercept and at least one feature", v.movement));
+            }
+            for f in &v.feature {
+                if !crate::mocap::verdict::MarkerMeasures::NAMES.contains(&f.measure.as_str()) {
+                    return Err(format!("marker_verdict `{}`: unknown measure `{}`", v.movement, f.measure));
+                }
+                if !(f.sd > 0.0 && f.sd.is_finite() && f.mean.is_finite() && f.weight.is_finite()) {
+                    return Err(format!("marker_verdict `{}`, `{}`: sd must be above 0 and mean, weight finite", v.movement, f.measure));
+                }
             }
         }
         Ok(t)

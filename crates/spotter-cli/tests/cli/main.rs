@@ -487,6 +487,12 @@ mod analyze {
             assert_eq!(v["verdict"], verdict, "{file}");
             let rep = &v["reps"][0];
             assert_eq!(rep["verdict"], verdict);
+            // A marker file is judged on its 3-D markers (mocap::verdict): every model input is
+            // listed with its push in log-odds, depth first.
+            let reasons = rep["verdict_reasons"].as_array().unwrap();
+            assert_eq!(reasons.len(), 2, "{file}: {reasons:?}");
+            assert!(reasons[0].as_str().unwrap().starts_with("hip_below_knee_over_leg = "), "{reasons:?}");
+            assert!(reasons.iter().all(|r| r.as_str().unwrap().ends_with("log-odds)")), "{reasons:?}");
             for key in ["depth_below_parallel", "peak_trunk_lean_deg", "faults"] {
                 assert!(!rep[key].is_null(), "{file}: {key} missing");
             }
@@ -517,7 +523,9 @@ mod analyze {
         ));
         assert_eq!(v["movement"], "lunge");
         assert_eq!(v["reps"][0]["lunge"]["front_leg"], "left");
-        assert!(v["verdict"].is_string());
+        // A correct lunge (s02 e01), judged on trunk sway, bar tilt and the back knee.
+        assert_eq!(v["verdict"], "correct");
+        assert_eq!(v["reps"][0]["verdict_reasons"].as_array().unwrap().len(), 4);
     }
 
     #[test]

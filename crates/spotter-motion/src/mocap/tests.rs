@@ -447,7 +447,7 @@ fn without_a_complete_pelvis_frame_a_template_is_needed() {
     for f in &mut t.frames {
         f[marker::RASI] = None;
     }
-    assert_eq!(prepare(&t).unwrap_err(), MocapError::NoPelvisTemplate);
+    assert_eq!(prepare_with_template(&t, None).unwrap_err(), MocapError::NoPelvisTemplate);
     assert_eq!(PelvisTemplate::from_trial(&t), None);
     let template = PelvisTemplate::from_trial(&original).unwrap();
     assert_eq!(
@@ -468,6 +468,50 @@ fn without_a_complete_pelvis_frame_a_template_is_needed() {
             1e-12,
         );
     }
+}
+
+/// RASI missing throughout: `prepare` mirrors LASI across the PSIS midline. The pelvis is nearly
+/// symmetric, so the pelvis drop, width and tilt and the verdict measures stay close to those
+/// from all four markers (tolerances: what two real files show, with a margin).
+#[test]
+fn a_pelvis_marker_missing_throughout_is_mirrored_from_its_partner() {
+    for bytes in [M01_S01_E01, M03_S02_E01] {
+        let original = trial(bytes);
+        let mut t = original.clone();
+        for f in &mut t.frames {
+            f[marker::RASI] = None;
+        }
+        let full = prepare(&original).unwrap();
+        let p = prepare(&t).expect("mirrored template");
+        assert!(p.pelvis_source.iter().all(|s| *s == PelvisSource::RigidFit));
+        close("pelvic width (m)", p.pelvic_width_m, full.pelvic_width_m, 0.03);
+        let (a, b) = (full.repetition(), p.repetition());
+        close("pelvis drop (m)", b.pelvis_drop_m, a.pelvis_drop_m, 0.025);
+        close("peak trunk lean (deg)", b.peak_trunk_lean_rad.to_degrees(), a.peak_trunk_lean_rad.to_degrees(), 2.0);
+        close("pelvic tilt standing (deg)", b.pelvic_tilt_standing_rad.to_degrees(), a.pelvic_tilt_standing_rad.to_degrees(), 4.0);
+        close(
+            "mid-hip height at the bottom (m)",
+            p.frames[a.bottom_frame].mid_hip_m[2],
+            full.frames[a.bottom_frame].mid_hip_m[2],
+            0.02,
+        );
+        let (mf, mp) = (verdict::measures(&full), verdict::measures(&p));
+        let d = |x: Option<f64>, y: Option<f64>| (x.unwrap() - y.unwrap()).abs();
+        assert!(d(mf.hip_below_knee_over_leg, mp.hip_below_knee_over_leg) < 0.03);
+        // The mirrored pelvis moves the mid-hip sideways a little: the side lean shifts by up to a
+        // few degrees (3.2° on m01_s01_e01).
+        assert!(d(mf.trunk_side_lean_deg, mp.trunk_side_lean_deg) < 4.0);
+        assert!(d(mf.trunk_lean_range_deg, mp.trunk_lean_range_deg) < 2.0);
+        assert!(d(mf.wrist_line_tilt_deg, mp.wrist_line_tilt_deg) < 0.5);
+    }
+    // Two markers missing: no mirror.
+    let mut t = trial(M01_S01_E01);
+    for f in &mut t.frames {
+        f[marker::RASI] = None;
+        f[marker::LASI] = None;
+    }
+    assert_eq!(PelvisTemplate::mirrored(&t), None);
+    assert_eq!(prepare(&t).unwrap_err(), MocapError::NoPelvisTemplate);
 }
 
 #[test]
