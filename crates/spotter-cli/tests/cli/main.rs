@@ -631,3 +631,99 @@ mod card {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+mod video {
+    use super::*;
+
+    /// Equal JSON, numbers within 1e-9 (relative): the saved keypoints go through decimal text.
+    fn assert_close(a: &Value, b: &Value, at: &str) {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                assert!((x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0), "{at}: {x} vs {y}");
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{at}: lengths");
+                for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                    assert_close(p, q, &format!("{at}[{i}]"));
+                }
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>(), "{at}: keys");
+                for (k, p) in x {
+                    assert_close(p, &y[k], &format!("{at}.{k}"));
+                }
+            }
+            _ => assert_eq!(a, b, "{at}"),
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("spotter-video-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn pose_then_analyze_the_repo_clip_with_key_frames() {
+        let dir = scratch("clip");
+        let clip = example("squat-side-gym-3s.mp4");
+        let keypoints = dir.join("squat.json");
+        let out = spotter(&["pose", clip.to_str().unwrap(), "-o", keypoints.to_str().unwrap(), "--model", "lite", "--threads", "1", "--quiet"], "");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let seq: Value = serde_json::from_str(&std::fs::read_to_string(&keypoints).unwrap()).unwrap();
+        assert_eq!(seq["layout"], "blazepose33");
+        assert_eq!((seq["width"].as_u64(), seq["height"].as_u64()), (Some(608), Some(1080)));
+        let frames = seq["frames"].as_array().unwrap();
+        assert_eq!(frames.len(), 90);
+        assert!(frames.iter().all(|f| f["landmarks"].as_array().is_some_and(|l| l.len() == 33)), "a person in every frame");
+        // Frame times are the clip's own (29.97 fps).
+        let t89 = frames[89]["t"].as_f64().unwrap();
+        assert!((t89 - 89.0 / 29.97).abs() < 1e-3, "t of the last frame {t89}");
+
+        // The saved keypoints analyse like the video itself, and the video gives a key frame.
+        let frames_dir = dir.join("frames");
+        let args = ["--exercise", "back_squat", "--body-mass", "80", "--height", "1.78", "--format", "json"];
+        let mut from_video = vec!["analyze", clip.to_str().unwrap(), "--model", "lite", "--threads", "1", "--keyframes", frames_dir.to_str().unwrap()];
+        from_video.extend(args);
+        let v = spotter(&from_video, "");
+        assert_eq!(v.status.code(), Some(0), "{}", text(&v.stderr));
+        let mut from_json = vec!["analyze", keypoints.to_str().unwrap()];
+        from_json.extend(args);
+        let k = spotter(&from_json, "");
+        let (v, k) = (json_of(&v), json_of(&k));
+        assert_eq!(v["rep_count"], 1, "one squat in the clip");
+        assert_close(&v["reps"], &k["reps"], "reps");
+        let png = std::fs::read(frames_dir.join("rep-01-bottom.png")).expect("key frame written");
+        assert!(png.starts_with(b"\x89PNG"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_video_without_a_person_and_files_that_are_not_videos_are_refused_by_name() {
+        let dir = scratch("bad");
+        let empty_scene = dir.join("no-person.mp4");
+        let made = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:size=320x568:rate=10", "-t", "1", "-pix_fmt", "yuv420p"])
+            .arg(&empty_scene)
+            .status()
+            .expect("ffmpeg runs (scripts/setup.sh installs it)");
+        assert!(made.success());
+        let out_json = dir.join("out.json");
+        let out = spotter(&["pose", empty_scene.to_str().unwrap(), "-o", out_json.to_str().unwrap(), "--model", "lite", "--quiet"], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("no person was found in any of its 10 frames"), "{}", text(&out.stderr));
+        assert!(!out_json.exists(), "nothing written on failure");
+
+        let not_video = dir.join("notes.mp4");
+        std::fs::write(&not_video, "squat notes, not a video").unwrap();
+        let out = spotter(&["pose", not_video.to_str().unwrap(), "-o", out_json.to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("notes.mp4: not a video"), "{}", text(&out.stderr));
+
+        let out = spotter(&["pose", example("squat-side-gym-3s.mp4").to_str().unwrap(), "-o", dir.join("out.txt").to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("give a .json file name"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
