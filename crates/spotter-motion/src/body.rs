@@ -103,14 +103,16 @@ fn percentile(mut v: Vec<f64>, q: f64) -> Option<f64> {
     Some(v[idx])
 }
 
-fn mid(a: Option<P2>, b: Option<P2>) -> Option<P2> {
+/// Midpoint of two points, or the one that is there.
+pub(crate) fn mid(a: Option<P2>, b: Option<P2>) -> Option<P2> {
     match (a, b) {
         (Some(a), Some(b)) => Some([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0]),
         (one, other) => one.or(other),
     }
 }
 
-fn dist(a: P2, b: P2) -> f64 {
+/// Distance between two points, in their unit.
+pub(crate) fn dist(a: P2, b: P2) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 

@@ -31,7 +31,7 @@ pub mod quantile;
 pub mod synth;
 
 use crate::analysis::{self, Analysis, CameraCheck, Movement, Options, RepMeasures};
-use crate::body::{ANKLE_TO_SHOULDER_OF_HEIGHT, BodyError, MAX_GAP_S, MIN_VISIBILITY, P2, SHOULDER_WIDTH_OF_HEIGHT, SagittalBody, TRACKED, coco_index};
+use crate::body::{ANKLE_TO_SHOULDER_OF_HEIGHT, BodyError, MAX_GAP_S, MIN_VISIBILITY, P2, SHOULDER_WIDTH_OF_HEIGHT, SagittalBody, TRACKED, coco_index, dist, mid};
 use crate::keypoints::reader::{FrameSink, Header};
 use crate::keypoints::{KeypointFrame, Layout, bp};
 use crate::kinematics::{self, LEFT_LEG, Leg, RIGHT_LEG};
@@ -118,17 +118,6 @@ fn slot(lm: usize) -> usize {
 }
 
 type Pts = [Option<P2>; 17];
-
-fn mid(a: Option<P2>, b: Option<P2>) -> Option<P2> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0]),
-        (one, other) => one.or(other),
-    }
-}
-
-fn dist(a: P2, b: P2) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
-}
 
 /// What the depth signal of a frame is made from, kept so it can be re-read as the running
 /// figures move: the mid-hip height and the hip-to-shoulder vector, in pixels (y up, x right).

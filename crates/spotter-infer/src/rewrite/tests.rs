@@ -345,26 +345,17 @@ fn dequantized_f16_constant_becomes_f32_and_the_op_disappears() {
     );
 }
 
-#[test]
-fn sparse_csr_constant_is_densified() {
-    // Dense 3×4 matrix with 5 non-zeros, stored CSR (row 1 empty).
-    let dense = [[0.0f32, 2.0, 0.0, 4.0], [0.0; 4], [-1.0, 0.0, 0.5, 8.0]];
-    let values = [2.0f32, 4.0, -1.0, 0.5, 8.0];
-    let bits: Vec<u16> = values.iter().map(|&v| f16(v)).collect();
-    let mut sparse = f16_const("w_sparse", &[3, 4], &bits);
-    sparse.csr = Some(Csr {
-        segments: vec![0, 2, 2, 5],
-        indices: vec![1, 3, 0, 2, 3],
-    });
+/// A model `y = x + dequantize(densify(sparse))`, as the detector stores its sparse weights.
+fn densify_dequantize_add(sparse: T, shape: &[i32]) -> Vec<u8> {
     let tensors = [
-        act("x", &[3, 4]),
+        act("x", shape),
         sparse,
         T {
             ty: fb::TensorType::FLOAT16,
-            ..act("w16", &[3, 4])
+            ..act("w16", shape)
         },
-        act("w", &[3, 4]),
-        act("y", &[3, 4]),
+        act("w", shape),
+        act("y", shape),
     ];
     let ops = [
         Op {
@@ -386,7 +377,21 @@ fn sparse_csr_constant_is_densified() {
             opt: Opt::Add,
         },
     ];
-    let rewritten = rewrite_tflite(&build(&tensors, &ops, &[0], &[4])).expect("rewrites");
+    build(&tensors, &ops, &[0], &[4])
+}
+
+#[test]
+fn sparse_csr_constant_is_densified() {
+    // Dense 3×4 matrix with 5 non-zeros, stored CSR (row 1 empty).
+    let dense = [[0.0f32, 2.0, 0.0, 4.0], [0.0; 4], [-1.0, 0.0, 0.5, 8.0]];
+    let values = [2.0f32, 4.0, -1.0, 0.5, 8.0];
+    let bits: Vec<u16> = values.iter().map(|&v| f16(v)).collect();
+    let mut sparse = f16_const("w_sparse", &[3, 4], &bits);
+    sparse.csr = Some(Csr {
+        segments: vec![0, 2, 2, 5],
+        indices: vec![1, 3, 0, 2, 3],
+    });
+    let rewritten = rewrite_tflite(&densify_dequantize_add(sparse, &[3, 4])).expect("rewrites");
     assert_eq!(op_names(&rewritten), ["ADD"]);
     let y = run_tract(&rewritten, &[3, 4], &[0.0; 12]);
     let flat: Vec<f32> = dense.iter().flatten().copied().collect();
@@ -402,37 +407,7 @@ fn sparse_constant_with_inconsistent_segments_is_an_error() {
         segments: vec![0, 1, 3],
         indices: vec![0, 1],
     });
-    let tensors = [
-        act("x", &[2, 2]),
-        sparse,
-        T {
-            ty: fb::TensorType::FLOAT16,
-            ..act("w16", &[2, 2])
-        },
-        act("w", &[2, 2]),
-        act("y", &[2, 2]),
-    ];
-    let ops = [
-        Op {
-            code: fb::BuiltinOperator::DENSIFY,
-            inputs: vec![1],
-            outputs: vec![2],
-            opt: Opt::None,
-        },
-        Op {
-            code: fb::BuiltinOperator::DEQUANTIZE,
-            inputs: vec![2],
-            outputs: vec![3],
-            opt: Opt::None,
-        },
-        Op {
-            code: fb::BuiltinOperator::ADD,
-            inputs: vec![0, 3],
-            outputs: vec![4],
-            opt: Opt::Add,
-        },
-    ];
-    let err = rewrite_tflite(&build(&tensors, &ops, &[0], &[4])).expect_err("must fail");
+    let err = rewrite_tflite(&densify_dequantize_add(sparse, &[2, 2])).expect_err("must fail");
     assert!(
         matches!(&err, RewriteError::Sparsity { tensor, .. } if tensor == "w_sparse"),
         "{err}"
