@@ -1,6 +1,7 @@
 //! Speed of the BlazePose networks on tract: median ms per inference for the detector and the
 //! lite/full/heavy landmark models at 1 and 2 threads, then a per-operator profile of the full
-//! model after optimisation. Run with
+//! model after optimisation (`PROFILE_MODEL=heavy` for another; `PROFILE_NODES=1` for one line
+//! per node of our operators). Run with
 //! `cargo run --release -p spotter-infer --example bench_infer [-- RUNS]`.
 
 use std::collections::HashMap;
@@ -12,8 +13,83 @@ use tract_linalg::multithread::{Executor, multithread_tract_scope};
 use tract_tflite::internal::tract_core::plan::eval;
 use tract_tflite::prelude::{Tensor, TypedSimplePlan, TypedSimpleState, tvec};
 
-/// Multiply-adds ×2 per frame of the full landmark model (research note pose.md).
-const FULL_GFLOP: f64 = 0.77;
+/// Floating-point operations (2 per multiply-add) of an optimised model, from each node's cost.
+fn model_gflop(model: &tract_tflite::prelude::TypedModel) -> f64 {
+    use tract_tflite::internal::{Cost, DimLike, TypedFact};
+    let mut fma = 0usize;
+    for node in model.nodes() {
+        let facts: Vec<&TypedFact> = node
+            .inputs
+            .iter()
+            .map(|i| model.outlet_fact(*i).expect("fact"))
+            .collect();
+        for (cost, n) in node.op.cost(&facts).expect("cost") {
+            if matches!(cost, Cost::FMA(_)) {
+                fma += n.to_usize().expect("concrete cost");
+            }
+        }
+    }
+    2.0 * fma as f64 / 1e9
+}
+
+/// This core's multiply-add peak in GFLOP/s: 16 independent chains of 512-bit (else 256-bit)
+/// fused multiply-adds, the most an f32 kernel can reach.
+fn peak_gflops() -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        /// `n` rounds of 16 independent 512-bit multiply-adds (zmm0..zmm15), in assembly so
+        /// that the compiler cannot spill or reorder the chains.
+        #[target_feature(enable = "avx512f")]
+        fn run512(n: usize) {
+            // SAFETY: only vector registers declared as clobbered and the counter are touched.
+            unsafe {
+                std::arch::asm!(
+                    "vxorps xmm16, xmm16, xmm16",
+                    "vxorps xmm17, xmm17, xmm17",
+                    "2:",
+                    "vfmadd231ps zmm0, zmm16, zmm17",
+                    "vfmadd231ps zmm1, zmm16, zmm17",
+                    "vfmadd231ps zmm2, zmm16, zmm17",
+                    "vfmadd231ps zmm3, zmm16, zmm17",
+                    "vfmadd231ps zmm4, zmm16, zmm17",
+                    "vfmadd231ps zmm5, zmm16, zmm17",
+                    "vfmadd231ps zmm6, zmm16, zmm17",
+                    "vfmadd231ps zmm7, zmm16, zmm17",
+                    "vfmadd231ps zmm8, zmm16, zmm17",
+                    "vfmadd231ps zmm9, zmm16, zmm17",
+                    "vfmadd231ps zmm10, zmm16, zmm17",
+                    "vfmadd231ps zmm11, zmm16, zmm17",
+                    "vfmadd231ps zmm12, zmm16, zmm17",
+                    "vfmadd231ps zmm13, zmm16, zmm17",
+                    "vfmadd231ps zmm14, zmm16, zmm17",
+                    "vfmadd231ps zmm15, zmm16, zmm17",
+                    "dec {n}",
+                    "jnz 2b",
+                    n = inout(reg) n => _,
+                    out("zmm0") _, out("zmm1") _, out("zmm2") _, out("zmm3") _,
+                    out("zmm4") _, out("zmm5") _, out("zmm6") _, out("zmm7") _,
+                    out("zmm8") _, out("zmm9") _, out("zmm10") _, out("zmm11") _,
+                    out("zmm12") _, out("zmm13") _, out("zmm14") _, out("zmm15") _,
+                    out("zmm16") _, out("zmm17") _,
+                    options(nostack),
+                );
+            }
+        }
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            let n = 20_000_000;
+            let best = (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    // SAFETY: the CPU has AVX-512F.
+                    unsafe { run512(n) };
+                    t.elapsed().as_secs_f64()
+                })
+                .fold(f64::INFINITY, f64::min);
+            return (n * 16 * 16 * 2) as f64 / best / 1e9;
+        }
+    }
+    f64::NAN
+}
 
 fn models_dir() -> PathBuf {
     std::env::var_os("SPOTTER_MODELS")
@@ -55,12 +131,15 @@ fn main() {
     let lm_in: Vec<f32> = (0..256 * 256 * 3)
         .map(|i| (i % 255) as f32 / 255.0)
         .collect();
-    println!("median of {runs} runs, ms per inference (landmarks: without heatmap/segmentation)");
+    println!(
+        "median of {runs} runs, ms per inference (landmarks: with the heatmap, as `spotter pose` runs them; no segmentation)"
+    );
     println!(
         "{:<10} {:>13} {:>13} {:>13} {:>13}",
-        "model", "tract dw 1t", "tract dw 2t", "own dw 1t", "own dw 2t"
+        "model", "tract 1t", "tract 2t", "own 1t", "own 2t"
     );
     let mut full_ms = [0.0; 2];
+    let mut full_gflop = 0.0;
     for model in ["detector", "lite", "full", "heavy"] {
         let (file, outputs, input, side): (String, &[&'static str], &[f32], usize) =
             if model == "detector" {
@@ -73,7 +152,7 @@ fn main() {
             } else {
                 (
                     format!("pose_landmark_{model}.tflite"),
-                    &["Identity", "Identity_1", "Identity_4"],
+                    &["Identity", "Identity_1", "Identity_4", "Identity_3"],
                     &lm_in,
                     256,
                 )
@@ -82,6 +161,9 @@ fn main() {
         let mut row = Vec::new();
         for own in [false, true] {
             let typed = optimized_model_with("bench", &bytes, outputs, own).expect("loads");
+            if model == "full" && own {
+                full_gflop = model_gflop(&typed);
+            }
             let plan = TypedSimplePlan::new(typed).expect("plan");
             let mut state = TypedSimpleState::new(&plan).expect("state");
             let tensor = Tensor::from_shape(&[1, side, side, 3], input).expect("tensor");
@@ -111,20 +193,29 @@ fn main() {
             row[0], row[1], row[2], row[3]
         );
     }
+    let peak = peak_gflops();
+    println!(
+        "full model with heatmap: {full_gflop:.3} GFLOP a frame; one core's multiply-add peak {peak:.0} GFLOP/s, so at least {:.2} ms on one core",
+        full_gflop / peak * 1e3
+    );
     for (t, ms) in full_ms.iter().enumerate() {
+        let rate = full_gflop / (ms / 1e3);
         println!(
-            "full model, own depthwise, {} thread(s): {:.1} GFLOP/s effective ({FULL_GFLOP} GFLOP a frame)",
+            "full model, own kernels, {} thread(s): {ms:.2} ms, {rate:.1} GFLOP/s effective, {:.0} % of {} core(s)' peak",
             t + 1,
-            FULL_GFLOP / (ms / 1e3)
+            100.0 * rate / (peak * (t + 1) as f64),
+            t + 1
         );
     }
 
-    // Per-operator profile of the full model, one thread: time each node of the optimised plan.
+    // Per-operator profile of one landmark model (PROFILE_MODEL=lite|full|heavy, default full),
+    // one thread: time each node of the optimised plan.
+    let profiled = std::env::var("PROFILE_MODEL").unwrap_or_else(|_| "full".into());
     for own in [false, true] {
         let model = optimized_model_with(
             "landmark",
-            &read("pose_landmark_full.tflite"),
-            &["Identity", "Identity_1", "Identity_4"],
+            &read(&format!("pose_landmark_{profiled}.tflite")),
+            &["Identity", "Identity_1", "Identity_4", "Identity_3"],
             own,
         )
         .expect("loads");
@@ -143,10 +234,12 @@ fn main() {
                         let t = Instant::now();
                         let r = eval(ctx, op_state, node, inputs);
                         let mut key = node.op().name().to_string();
-                        if std::env::var_os("PROFILE_NODES").is_some() && key.starts_with("Spotter")
-                        {
-                            key =
-                                format!("{key} {}", node.op().info().unwrap_or_default().join(" "));
+                        if std::env::var_os("PROFILE_NODES").is_some() {
+                            key = if key.starts_with("Spotter") {
+                                format!("{key} {}", node.op().info().unwrap_or_default().join(" "))
+                            } else {
+                                format!("{key} {}", node.name)
+                            };
                         }
                         times.push((key, t.elapsed()));
                         r
@@ -166,8 +259,8 @@ fn main() {
         rows.sort_by_key(|r| std::cmp::Reverse(r.1.0));
         let total_ms = total.as_secs_f64() * 1e3 / runs as f64;
         println!(
-            "\nfull model, {} depthwise, 1 thread, per operator kind (mean of {runs} runs; total {total_ms:.2} ms a frame):",
-            if own { "own" } else { "tract's" }
+            "\n{profiled} model, {} convolutions, 1 thread, per operator kind (mean of {runs} runs; total {total_ms:.2} ms a frame):",
+            if own { "our" } else { "tract's" }
         );
         println!("{:<28} {:>8} {:>6} {:>6}", "operator", "ms", "%", "nodes");
         let top = if std::env::var_os("PROFILE_NODES").is_some() {

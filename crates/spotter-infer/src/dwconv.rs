@@ -73,36 +73,49 @@ impl EvalOp for DepthwiseNhwc {
         let xs = x.try_as_plain_ram()?.as_slice::<f32>()?;
         let ws = w.try_as_plain_ram()?.as_slice::<f32>()?;
         let bs = b.try_as_plain_ram()?.as_slice::<f32>()?;
-        ensure!(
-            ws.len() == self.kernel_hw[0] * self.kernel_hw[1] * self.channels
-                && bs.len() == self.channels
-        );
+        let row_len = self.out_hw[1] * self.channels;
+        let taps = self.kernel_hw[0] * self.kernel_hw[1];
+        // Row-wise layers get their weights and bias already tiled along a row (see
+        // `tile_for_rows`), the others per channel.
+        let data = if self.row_wise() {
+            ensure!(ws.len() == taps * row_len && bs.len() == row_len);
+            kernel::Data {
+                x: xs,
+                w: &[],
+                wt: ws,
+                b: &[],
+                bt: bs,
+            }
+        } else {
+            ensure!(ws.len() == taps * self.channels && bs.len() == self.channels);
+            kernel::Data {
+                x: xs,
+                w: ws,
+                wt: &[],
+                b: bs,
+                bt: &[],
+            }
+        };
         let out_shape = [n, self.out_hw[0], self.out_hw[1], self.channels];
-        let mut out = Tensor::zero::<f32>(&out_shape[1 - skip..])?;
+        // SAFETY: f32 has no invalid bit patterns, and both kernels write every value of every
+        // row (the row-wise one the whole row, the pixel one all channels of every pixel).
+        let mut out = unsafe { Tensor::uninitialized::<f32>(&out_shape[1 - skip..])? };
         {
             let mut view = out.try_as_plain_ram_mut()?;
             let os = view.as_slice_mut::<f32>()?;
-            let row_len = self.out_hw[1] * self.channels;
             let rows = n * self.out_hw[0];
-            // Few channels at stride 1: weights repeated along the row, so that each tap is one
-            // long contiguous multiply-add over the whole output row.
-            let tiled: Vec<f32> = if self.row_wise() {
-                ws.chunks_exact(self.channels)
-                    .flat_map(|tap| tap.iter().copied().cycle().take(row_len))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let data = kernel::Data {
-                x: xs,
-                w: ws,
-                wt: &tiled,
-                b: bs,
-            };
             let run = |first: usize, chunk: &mut [f32]| {
+                let mut scratch = Vec::new();
                 for (k, row) in chunk.chunks_mut(row_len).enumerate() {
                     let r = first + k;
-                    kernel::row(self, &data, r / self.out_hw[0], r % self.out_hw[0], row);
+                    kernel::row(
+                        self,
+                        &data,
+                        r / self.out_hw[0],
+                        r % self.out_hw[0],
+                        row,
+                        &mut scratch,
+                    );
                 }
             };
             match tract_linalg::multithread::current_tract_executor() {
@@ -128,7 +141,7 @@ impl EvalOp for DepthwiseNhwc {
 impl DepthwiseNhwc {
     /// Whether rows are computed tap by tap over the whole row (few channels, stride 1 along
     /// the width) rather than pixel by pixel.
-    fn row_wise(&self) -> bool {
+    pub fn row_wise(&self) -> bool {
         self.strides[1] == 1 && self.channels < 32
     }
 }
@@ -173,20 +186,30 @@ mod kernel {
         pub w: &'a [f32],
         pub wt: &'a [f32],
         pub b: &'a [f32],
+        /// The bias tiled along a row (only for row-wise layers, else empty).
+        pub bt: &'a [f32],
     }
 
     /// Channels a block keeps in registers across all taps.
     const BLOCK: usize = 32;
 
     /// One output row `oy` of image `n`.
-    pub(super) fn row(op: &DepthwiseNhwc, d: &Data, n: usize, oy: usize, out: &mut [f32]) {
+    /// `scratch` keeps the zero-padded input rows of row-wise layers from one row to the next.
+    pub(super) fn row(
+        op: &DepthwiseNhwc,
+        d: &Data,
+        n: usize,
+        oy: usize,
+        out: &mut [f32],
+        scratch: &mut Vec<f32>,
+    ) {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("fma")
             {
                 // SAFETY: the CPU has the features the function is compiled for.
-                return unsafe { row_avx512(op, d, n, oy, out) };
+                return unsafe { row_avx512(op, d, n, oy, out, scratch) };
             }
             if std::arch::is_x86_feature_detected!("avx2")
                 && std::arch::is_x86_feature_detected!("fma")
@@ -200,9 +223,16 @@ mod kernel {
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx2,fma")]
-    fn row_avx512(op: &DepthwiseNhwc, d: &Data, n: usize, oy: usize, out: &mut [f32]) {
+    fn row_avx512(
+        op: &DepthwiseNhwc,
+        d: &Data,
+        n: usize,
+        oy: usize,
+        out: &mut [f32],
+        padded: &mut Vec<f32>,
+    ) {
         use std::arch::x86_64::*;
-        let Data { x, w, wt, b } = *d;
+        let Data { x, w, wt, b, bt } = *d;
         let [ih, iw] = op.in_hw;
         let [kh, kw] = op.kernel_hw;
         let [sh, sw] = op.strides;
@@ -219,110 +249,133 @@ mod kernel {
         let image = &x[n * ih * iw * c..(n + 1) * ih * iw * c];
         let tail_mask = |len: usize| -> __mmask16 { ((1u32 << len) - 1) as __mmask16 };
         if op.row_wise() {
+            // Stride 1 along the width. Each needed input row is copied into a zero-padded row
+            // (padded column j = input column j - pw), so that every tap of every output value
+            // is in bounds; then each 64-value stretch of the output row stays in registers
+            // across all taps.
             let (ow, row_len) = (op.out_hw[1], out.len());
-            for o in out.chunks_exact_mut(c) {
-                o.copy_from_slice(b);
+            let padded_len = (ow + kw - 1) * c;
+            // Only the middle of each padded row is ever written: its ends stay zero.
+            if padded.len() != kh * padded_len {
+                *padded = vec![0f32; kh * padded_len];
             }
-            for ky in ky_range {
+            for ky in ky_range.clone() {
                 let iy = (y0 + ky as isize) as usize;
-                let in_row = &image[iy * iw * c..(iy + 1) * iw * c];
-                for kx in 0..kw {
-                    let ox_lo = pw.saturating_sub(kx);
-                    let ox_hi = ow.min((iw + pw).saturating_sub(kx));
-                    if ox_lo >= ox_hi {
-                        continue;
-                    }
-                    let taps = &wt[(ky * kw + kx) * row_len..][ox_lo * c..ox_hi * c];
-                    let src = &in_row[(ox_lo + kx - pw) * c..(ox_hi + kx - pw) * c];
-                    let dst = &mut out[ox_lo * c..ox_hi * c];
-                    let len = dst.len();
-                    let mut i = 0;
-                    // SAFETY: every access is within `taps`, `src` and `dst`, all `len` long.
-                    unsafe {
-                        while i + 16 <= len {
-                            let v = _mm512_fmadd_ps(
-                                _mm512_loadu_ps(taps.as_ptr().add(i)),
-                                _mm512_loadu_ps(src.as_ptr().add(i)),
-                                _mm512_loadu_ps(dst.as_ptr().add(i)),
-                            );
-                            _mm512_storeu_ps(dst.as_mut_ptr().add(i), v);
-                            i += 16;
-                        }
-                        if i < len {
-                            let m = tail_mask(len - i);
-                            let v = _mm512_fmadd_ps(
-                                _mm512_maskz_loadu_ps(m, taps.as_ptr().add(i)),
-                                _mm512_maskz_loadu_ps(m, src.as_ptr().add(i)),
-                                _mm512_maskz_loadu_ps(m, dst.as_ptr().add(i)),
-                            );
-                            _mm512_mask_storeu_ps(dst.as_mut_ptr().add(i), m, v);
-                        }
-                    }
-                }
+                let dst = &mut padded[ky * padded_len..(ky + 1) * padded_len];
+                let cols = iw.min(ow + kw - 1 - pw.min(ow + kw - 1));
+                dst[pw * c..(pw + cols) * c]
+                    .copy_from_slice(&image[iy * iw * c..(iy * iw + cols) * c]);
             }
-            for v in out.iter_mut() {
-                *v = v.max(lo).min(hi);
-            }
-            return;
-        }
-        for (ox, o) in out.chunks_exact_mut(c).enumerate() {
-            let x0 = (ox * sw) as isize - pw as isize;
-            let kx_range = (0.max(-x0) as usize)..kw.min((iw as isize - x0).max(0) as usize);
-            let mut c0 = 0;
-            // SAFETY: channel offsets stay below `c` (masked tail), pixel offsets inside the image
-            // (valid tap ranges), tap offsets inside `w` (kh·kw·c long).
+            let taps: Vec<(usize, usize)> = ky_range
+                .clone()
+                .flat_map(|ky| {
+                    (0..kw).map(move |kx| ((ky * kw + kx) * row_len, ky * padded_len + kx * c))
+                })
+                .collect();
+            let (pp, wp, bp, op_) = (padded.as_ptr(), wt.as_ptr(), bt.as_ptr(), out.as_mut_ptr());
+            let mut i = 0;
+            // SAFETY: for a stretch at `i` of length ≤ row_len - i, weights read
+            // `wt[t + i ..]` (each tap's row is row_len long), the padded rows read
+            // `padded[r + i ..]` with r + i + len ≤ ky·padded_len + kx·c + row_len ≤ kh·padded_len,
+            // and the output `out[i ..]`; the tail is masked.
             unsafe {
-                while c0 + 64 <= c {
-                    let mut acc = [_mm512_setzero_ps(); 4];
-                    for (j, a) in acc.iter_mut().enumerate() {
-                        *a = _mm512_loadu_ps(b.as_ptr().add(c0 + 16 * j));
-                    }
-                    for ky in ky_range.clone() {
-                        let iy = (y0 + ky as isize) as usize;
-                        for kx in kx_range.clone() {
-                            let ix = (x0 + kx as isize) as usize;
-                            let xp = image.as_ptr().add((iy * iw + ix) * c + c0);
-                            let wp = w.as_ptr().add((ky * kw + kx) * c + c0);
-                            for (j, a) in acc.iter_mut().enumerate() {
-                                *a = _mm512_fmadd_ps(
-                                    _mm512_loadu_ps(wp.add(16 * j)),
-                                    _mm512_loadu_ps(xp.add(16 * j)),
-                                    *a,
-                                );
-                            }
+                while i + 64 <= row_len {
+                    let mut acc: [__m512; 4] =
+                        std::array::from_fn(|j| _mm512_loadu_ps(bp.add(i + 16 * j)));
+                    for &(t, r) in &taps {
+                        for (j, a) in acc.iter_mut().enumerate() {
+                            *a = _mm512_fmadd_ps(
+                                _mm512_loadu_ps(wp.add(t + i + 16 * j)),
+                                _mm512_loadu_ps(pp.add(r + i + 16 * j)),
+                                *a,
+                            );
                         }
                     }
                     for (j, a) in acc.iter().enumerate() {
                         _mm512_storeu_ps(
-                            o.as_mut_ptr().add(c0 + 16 * j),
+                            op_.add(i + 16 * j),
                             _mm512_min_ps(_mm512_max_ps(*a, vlo), vhi),
                         );
                     }
-                    c0 += 64;
+                    i += 64;
                 }
-                while c0 < c {
-                    let m = tail_mask((c - c0).min(16));
-                    let mut a = _mm512_maskz_loadu_ps(m, b.as_ptr().add(c0));
-                    for ky in ky_range.clone() {
-                        let iy = (y0 + ky as isize) as usize;
-                        for kx in kx_range.clone() {
-                            let ix = (x0 + kx as isize) as usize;
-                            let xp = image.as_ptr().add((iy * iw + ix) * c + c0);
-                            let wp = w.as_ptr().add((ky * kw + kx) * c + c0);
-                            a = _mm512_fmadd_ps(
-                                _mm512_maskz_loadu_ps(m, wp),
-                                _mm512_maskz_loadu_ps(m, xp),
-                                a,
+                while i < row_len {
+                    let m = tail_mask((row_len - i).min(16));
+                    let mut a = _mm512_maskz_loadu_ps(m, bp.add(i));
+                    for &(t, r) in &taps {
+                        a = _mm512_fmadd_ps(
+                            _mm512_maskz_loadu_ps(m, wp.add(t + i)),
+                            _mm512_maskz_loadu_ps(m, pp.add(r + i)),
+                            a,
+                        );
+                    }
+                    _mm512_mask_storeu_ps(op_.add(i), m, _mm512_min_ps(_mm512_max_ps(a, vlo), vhi));
+                    i += 16;
+                }
+            }
+            return;
+        }
+        // Channel blocks outside, pixels inside: a block's slice of the input rows (kh rows ×
+        // iw pixels × 64 channels) stays in the L1 cache along the whole output row, where
+        // pixel by pixel the full rows of a wide layer spill to L2.
+        let ow = op.out_hw[1];
+        let mut c0 = 0;
+        // SAFETY: channel offsets stay below `c` (masked tail), pixel offsets inside the image
+        // (valid tap ranges), tap offsets inside `w` (kh·kw·c long), output offsets inside the
+        // row (ow·c long).
+        unsafe {
+            while c0 < c {
+                let full = c - c0 >= 64;
+                let width = if full { 64 } else { (c - c0).min(16) };
+                let m = tail_mask(width.min(16));
+                for ox in 0..ow {
+                    let x0 = (ox * sw) as isize - pw as isize;
+                    let kx_range =
+                        (0.max(-x0) as usize)..kw.min((iw as isize - x0).max(0) as usize);
+                    let o = out.as_mut_ptr().add(ox * c + c0);
+                    if full {
+                        let mut acc: [__m512; 4] =
+                            std::array::from_fn(|j| _mm512_loadu_ps(b.as_ptr().add(c0 + 16 * j)));
+                        for ky in ky_range.clone() {
+                            let iy = (y0 + ky as isize) as usize;
+                            for kx in kx_range.clone() {
+                                let ix = (x0 + kx as isize) as usize;
+                                let xp = image.as_ptr().add((iy * iw + ix) * c + c0);
+                                let wp = w.as_ptr().add((ky * kw + kx) * c + c0);
+                                for (j, a) in acc.iter_mut().enumerate() {
+                                    *a = _mm512_fmadd_ps(
+                                        _mm512_loadu_ps(wp.add(16 * j)),
+                                        _mm512_loadu_ps(xp.add(16 * j)),
+                                        *a,
+                                    );
+                                }
+                            }
+                        }
+                        for (j, a) in acc.iter().enumerate() {
+                            _mm512_storeu_ps(
+                                o.add(16 * j),
+                                _mm512_min_ps(_mm512_max_ps(*a, vlo), vhi),
                             );
                         }
+                    } else {
+                        let mut a = _mm512_maskz_loadu_ps(m, b.as_ptr().add(c0));
+                        for ky in ky_range.clone() {
+                            let iy = (y0 + ky as isize) as usize;
+                            for kx in kx_range.clone() {
+                                let ix = (x0 + kx as isize) as usize;
+                                let xp = image.as_ptr().add((iy * iw + ix) * c + c0);
+                                let wp = w.as_ptr().add((ky * kw + kx) * c + c0);
+                                a = _mm512_fmadd_ps(
+                                    _mm512_maskz_loadu_ps(m, wp),
+                                    _mm512_maskz_loadu_ps(m, xp),
+                                    a,
+                                );
+                            }
+                        }
+                        _mm512_mask_storeu_ps(o, m, _mm512_min_ps(_mm512_max_ps(a, vlo), vhi));
                     }
-                    _mm512_mask_storeu_ps(
-                        o.as_mut_ptr().add(c0),
-                        m,
-                        _mm512_min_ps(_mm512_max_ps(a, vlo), vhi),
-                    );
-                    c0 += 16;
                 }
+                c0 += width;
             }
         }
     }
@@ -339,14 +392,14 @@ mod kernel {
     }
 
     #[inline(always)]
-    fn row_impl<const FMA: bool>(
+    pub(super) fn row_impl<const FMA: bool>(
         op: &DepthwiseNhwc,
         d: &Data,
         n: usize,
         oy: usize,
         out: &mut [f32],
     ) {
-        let Data { x, w, wt, b } = *d;
+        let Data { x, w, wt, b, bt } = *d;
         let [ih, iw] = op.in_hw;
         let [kh, kw] = op.kernel_hw;
         let [sh, sw] = op.strides;
@@ -364,9 +417,7 @@ mod kernel {
         if op.row_wise() {
             // Stride 1 along the width: input column = ox + kx - pw.
             let (ow, row_len) = (op.out_hw[1], out.len());
-            for o in out.chunks_exact_mut(c) {
-                o.copy_from_slice(b);
-            }
+            out.copy_from_slice(bt);
             for ky in ky_range {
                 let iy = (y0 + ky as isize) as usize;
                 let in_row = &image[iy * iw * c..(iy + 1) * iw * c];
@@ -436,6 +487,11 @@ pub fn use_own_depthwise(model: &mut TypedModel) -> TractResult<usize> {
         let Some((op, weights, bias)) = depthwise_of(model, id)? else {
             continue;
         };
+        let (weights, bias) = if op.row_wise() {
+            tile_for_rows(&op, &weights, &bias)?
+        } else {
+            (weights, bias)
+        };
         let node = model.node(id);
         let mut patch = TypedModelPatch::default();
         let x = patch.tap_model(model, node.inputs[0])?;
@@ -453,6 +509,24 @@ pub fn use_own_depthwise(model: &mut TypedModel) -> TractResult<usize> {
     }
     model.compact()?;
     Ok(replaced)
+}
+
+/// Weights and bias of a row-wise layer repeated along an output row, once when the model is
+/// built: `w[tap·row + j] = weights[tap·C + j mod C]`, `b[j] = bias[j mod C]`.
+fn tile_for_rows(
+    op: &DepthwiseNhwc,
+    weights: &Tensor,
+    bias: &Tensor,
+) -> TractResult<(Tensor, Tensor)> {
+    let row_len = op.out_hw[1] * op.channels;
+    let ws = weights.try_as_plain_ram()?.as_slice::<f32>()?;
+    let bs = bias.try_as_plain_ram()?.as_slice::<f32>()?;
+    let w: Vec<f32> = ws
+        .chunks_exact(op.channels)
+        .flat_map(|tap| tap.iter().copied().cycle().take(row_len))
+        .collect();
+    let b: Vec<f32> = bs.iter().copied().cycle().take(row_len).collect();
+    Ok((tensor1(&w), tensor1(&b)))
 }
 
 /// The operator, tap-major weights and bias replacing node `id`, if it is a depthwise Conv we
@@ -538,7 +612,10 @@ fn depthwise_of(
 
 /// A clamp right after node `id` that can be fused: its bounds and the outlet it produces. When
 /// there is none, `(None, id's own output)`.
-fn following_clamp(model: &TypedModel, id: usize) -> TractResult<(Option<(f32, f32)>, OutletId)> {
+pub(crate) fn following_clamp(
+    model: &TypedModel,
+    id: usize,
+) -> TractResult<(Option<(f32, f32)>, OutletId)> {
     let own = OutletId::new(id, 0);
     let mut bounds = (f32::NEG_INFINITY, f32::INFINITY);
     let mut last = own;

@@ -2,9 +2,12 @@
 //! them ([`rewrite`]), and runs the person detector and the landmark network as typed calls
 //! ([`net`]). Model bytes and f32 tensors in, plain structs out: this crate does no file IO.
 
+pub mod conv;
 pub mod dwconv;
 pub mod net;
 pub mod rewrite;
+#[cfg(test)]
+mod testutil;
 
 pub use net::{
     DETECTOR_ANCHORS, DETECTOR_INPUT_SIZE_PX, DETECTOR_VALUES_PER_ANCHOR, DetectorNet,

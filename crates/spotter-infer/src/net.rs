@@ -284,13 +284,14 @@ pub fn optimized_model(
     optimized_model_with(model, bytes, outputs, true)
 }
 
-/// As [`optimized_model`]; `own_depthwise` false keeps tract's own depthwise convolutions
-/// instead of [`crate::dwconv::DepthwiseNhwc`] (for before/after measurements).
+/// As [`optimized_model`]; `own_kernels` false keeps tract's own convolutions instead of
+/// [`crate::conv::ConvNhwc`] and [`crate::dwconv::DepthwiseNhwc`] (for before/after
+/// measurements).
 pub fn optimized_model_with(
     model: &'static str,
     bytes: &[u8],
     outputs: &[&'static str],
-    own_depthwise: bool,
+    own_kernels: bool,
 ) -> Result<TypedModel, InferError> {
     let rewritten = rewrite_tflite(bytes)?;
     // Names of the subgraph's outputs, in order: tract keeps that order for its output outlets.
@@ -338,8 +339,12 @@ pub fn optimized_model_with(
             selected.push(outlets[ix.ok_or(InferError::MissingOutput { model, name })?]);
         }
         typed.select_output_outlets(&selected).map_err(load_err)?;
+        if own_kernels {
+            // Before decluttering, which turns 1×1 convolutions into generic products.
+            crate::conv::use_own_conv(&mut typed).map_err(load_err)?;
+        }
         let mut typed = typed.into_decluttered().map_err(load_err)?;
-        if own_depthwise {
+        if own_kernels {
             crate::dwconv::use_own_depthwise(&mut typed).map_err(load_err)?;
         }
         typed.into_optimized().map_err(load_err)

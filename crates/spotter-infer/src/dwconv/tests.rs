@@ -2,23 +2,11 @@
 //! and the clamp that follows is folded in.
 
 use tract_tflite::internal::tract_core::ops::cnn::{Conv, KernelFormat, PaddingSpec, PoolSpec};
-use tract_tflite::internal::tract_core::ops::math;
 use tract_tflite::internal::tract_core::ops::nn::DataFormat;
 use tract_tflite::internal::*;
 
 use super::{DepthwiseNhwc, use_own_depthwise};
-
-fn noise(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % 20_001) as f32 / 10_000.0 - 1.0
-        })
-        .collect()
-}
+use crate::testutil::{append_relu6, noise, run};
 
 /// A model: image → depthwise Conv (OHWI kernel, as tract-tflite builds it) → optional ReLU6.
 fn graph(
@@ -60,32 +48,10 @@ fn graph(
     };
     let mut y = m.wire_node("dw", conv, &[x, kernel, bias]).expect("conv")[0];
     if relu6 {
-        let ones: TVec<usize> = shape.iter().map(|_| 1).collect();
-        let zero = m
-            .add_const("zero", Tensor::from_shape(&ones, &[0f32]).expect("t"))
-            .expect("const");
-        let six = m
-            .add_const("six", Tensor::from_shape(&ones, &[6f32 * 0.1]).expect("t"))
-            .expect("const");
-        y = m.wire_node("relu", math::max(), &[y, zero]).expect("max")[0];
-        y = m.wire_node("relu6", math::min(), &[y, six]).expect("min")[0];
+        y = append_relu6(&mut m, y, shape.len(), 0.6);
     }
     m.select_output_outlets(&[y]).expect("outputs");
     m
-}
-
-fn run(m: TypedModel, input: &Tensor) -> Vec<f32> {
-    let out = m
-        .into_runnable()
-        .expect("runnable")
-        .run(tvec![input.clone().into()])
-        .expect("runs");
-    out[0]
-        .try_as_plain_ram()
-        .expect("plain")
-        .as_slice::<f32>()
-        .expect("f32")
-        .to_vec()
 }
 
 #[test]
@@ -161,5 +127,48 @@ fn matches_tract_convolution_and_folds_the_clamp() {
                 "case {i}: clamp"
             );
         }
+    }
+}
+
+/// The portable kernel (the AVX2 and baseline build) against the operator as run on this machine,
+/// for a pixel-wise and a row-wise layer (few channels: weights and bias tiled along the row).
+#[test]
+fn portable_kernel_matches_the_operator() {
+    for (hwc, k, stride) in [([9, 7, 37], 3, 1), ([10, 11, 8], 5, 1), ([8, 8, 16], 3, 2)] {
+        let m = graph(true, hwc, k, stride, PaddingSpec::SameUpper, true);
+        let input = Tensor::from_shape(&[1, hwc[0], hwc[1], hwc[2]], &noise(hwc.iter().product(), 9))
+            .expect("input");
+        let mut ours = m.into_decluttered().expect("declutters");
+        use_own_depthwise(&mut ours).expect("patches");
+        let node = ours
+            .nodes()
+            .iter()
+            .find(|n| n.op_is::<DepthwiseNhwc>())
+            .expect("our op");
+        let op = node.op_as::<DepthwiseNhwc>().expect("op").clone();
+        let konst = |slot: usize| -> Vec<f32> {
+            let fact = ours.outlet_fact(node.inputs[slot]).expect("fact");
+            let k = fact.konst.as_ref().expect("constant");
+            k.try_as_plain_ram().expect("plain").as_slice::<f32>().expect("f32").to_vec()
+        };
+        let (w, b) = (konst(1), konst(2));
+        let x = noise(hwc.iter().product(), 9);
+        let data = if op.row_wise() {
+            super::kernel::Data { x: &x, w: &[], wt: &w, b: &[], bt: &b }
+        } else {
+            super::kernel::Data { x: &x, w: &w, wt: &[], b: &b, bt: &[] }
+        };
+        let row_len = op.out_hw[1] * op.channels;
+        let mut portable = vec![f32::NAN; op.out_hw[0] * row_len];
+        for (oy, row) in portable.chunks_mut(row_len).enumerate() {
+            super::kernel::row_impl::<false>(&op, &data, 0, oy, row);
+        }
+        let reference = run(ours.into_optimized().expect("optimises"), &input);
+        let worst = portable
+            .iter()
+            .zip(&reference)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(worst < 1e-5, "{hwc:?} k {k}: portable differs by {worst}");
     }
 }
