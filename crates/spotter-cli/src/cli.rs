@@ -252,7 +252,7 @@ pub struct PoseModelArgs {
     #[arg(long, value_enum, default_value = "full")]
     pub model: ModelArg,
 
-    /// Threads for the pose networks (default: every core, up to 8)
+    /// Threads for the pose networks (default: every core but one, which decodes, 1 to 4)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -79,14 +79,22 @@ fn model_id(m: ModelArg) -> &'static str {
     }
 }
 
-/// Threads for inference: the flag, or every core (the decoder has its own process).
+/// Threads for inference: the flag, or every core but one (at most 4), which is left to the
+/// ffmpeg decoder. On this project's 2-core machines one inference thread beside the decoder
+/// ran the shared squat clip at 64–79 frames/s end to end, against 53–59 with two, which fight
+/// the decoder for the second core (docs/pose.md).
 fn threads(args: &PoseModelArgs) -> anyhow::Result<usize> {
     match args.threads {
         Some(0) => Err(input_error("--threads must be at least 1")),
         Some(n) if n > 64 => Err(input_error(format!("--threads must be at most 64, got {n}"))),
         Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)),
+        None => Ok(default_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))),
     }
+}
+
+/// The default number of inference threads on a machine with `cores` cores.
+fn default_threads(cores: usize) -> usize {
+    cores.saturating_sub(1).clamp(1, 4)
 }
 
 /// Runs the pose step over a whole video. Errors name what is wrong (no video, no models, no
@@ -360,4 +368,17 @@ pub fn write_keyframes(video: &Path, dir: &Path, seq: &KeypointSequence, an: &An
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_threads;
+
+    #[test]
+    fn default_threads_leave_a_core_to_the_decoder() {
+        assert_eq!(default_threads(1), 1);
+        assert_eq!(default_threads(2), 1);
+        assert_eq!(default_threads(4), 3);
+        assert_eq!(default_threads(64), 4);
+    }
 }

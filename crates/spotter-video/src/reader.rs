@@ -5,10 +5,10 @@
 //! stdout, in order, each with its integer PTS and the filter's time base; one ffmpeg process
 //! decodes once. A parallel `ffprobe -show_frames` would decode everything a second time (the
 //! 2 cores are needed for inference) and `-show_packets` gives decode-order packets that have to
-//! be matched to frames by guesswork when the decoder drops one. The price: `showinfo` hashes
-//! each (already downscaled) RGB frame, about 1.7 ms of CPU per 608×1080 frame on this machine
-//! (decoding the H.264 frame costs about 2.5 ms), much less at 540 px. The times come from the
-//! integer PTS and the filter's time base, not from the rounded `pts_time` text.
+//! be matched to frames by guesswork when the decoder drops one. `showinfo` would also hash each
+//! frame (about 1.7 ms of CPU per 608×1080 frame on this machine, against about 2.5 ms to decode
+//! it); `checksum=0` (FFmpeg 4.4 and later) turns that off. The times come from the integer PTS
+//! and the filter's time base, not from the rounded `pts_time` text.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -301,7 +301,7 @@ const LOG_LINES_KEPT: usize = 12;
 impl Decoder {
     fn start(path: &Path, info: &VideoInfo, width: u32, height: u32, tools: &Tools) -> Result<Decoder, VideoError> {
         let passthrough = tools.passthrough_args()?;
-        let filter = format!("scale={width}:{height}:flags=area,showinfo");
+        let filter = format!("scale={width}:{height}:flags=area,showinfo=checksum=0");
         let mut child = Command::new(&tools.ffmpeg)
             .args(["-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-i"])
             .arg(input_arg(path))
