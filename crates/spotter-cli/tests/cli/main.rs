@@ -700,6 +700,45 @@ mod video {
     }
 
     #[test]
+    fn two_people_in_view_give_one_steady_skeleton_and_a_note() {
+        // The repo clip beside its mirror image: two lifters squatting side by side.
+        let dir = scratch("two");
+        let two = dir.join("two-lifters.mp4");
+        let made = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-i"])
+            .arg(example("squat-side-gym-3s.mp4"))
+            .args(["-filter_complex", "[0:v]split[a][b];[b]hflip[c];[a][c]hstack,scale=608:-2", "-t", "1", "-an", "-pix_fmt", "yuv420p"])
+            .arg(&two)
+            .status()
+            .expect("ffmpeg runs (scripts/setup.sh installs it)");
+        assert!(made.success());
+        let (keypoints, stats) = (dir.join("two.json"), dir.join("stats.json"));
+        let out = spotter(
+            &["pose", two.to_str().unwrap(), "-o", keypoints.to_str().unwrap(), "--model", "lite", "--threads", "1", "--quiet", "--stats", stats.to_str().unwrap()],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let stats: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+        assert!(stats["frames_with_several_people"].as_u64().unwrap() >= 1, "{stats}");
+        let notes = stats["diagnostics"].as_array().unwrap();
+        assert!(notes.iter().any(|n| n.as_str().unwrap().contains("more than one person was in view")), "{notes:?}");
+        let seq: Value = serde_json::from_str(&std::fs::read_to_string(&keypoints).unwrap()).unwrap();
+        let frames = seq["frames"].as_array().unwrap();
+        assert_eq!(frames.len(), 30);
+        // One skeleton, and it stays on the same lifter: the hip centre never crosses the middle.
+        let hip_x: Vec<f64> = frames
+            .iter()
+            .map(|f| {
+                let l = f["landmarks"].as_array().expect("a person in every frame");
+                (l[23][0].as_f64().unwrap() + l[24][0].as_f64().unwrap()) / 2.0
+            })
+            .collect();
+        let left = hip_x[0] < 0.5;
+        assert!(hip_x.iter().all(|&x| (x < 0.5) == left && (x - hip_x[0]).abs() < 0.1), "hip x {hip_x:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_video_without_a_person_and_files_that_are_not_videos_are_refused_by_name() {
         let dir = scratch("bad");
         let empty_scene = dir.join("no-person.mp4");
