@@ -41,7 +41,10 @@ def main():
     args = ap.parse_args()
     sd, sf = load(args.spotter)
     md, mf = load(args.mediapipe)
-    w, h = md["width"], md["height"]
+    # bench/mediapipe_pose.py writes width/height at the top; the shared reference files keep
+    # them under video_info.
+    info = md if "width" in md else md["video_info"]
+    w, h = info["width"], info["height"]
     n = min(len(sf), len(mf))
     errs = {g: [] for g in GROUPS}
     only_spotter = only_mp = both = 0
