@@ -143,7 +143,51 @@ impl EvalOp for ConvNhwc {
                     }),
             };
             let flops = pixels * self.window() * self.cout;
+            let panels = self.cout.div_ceil(PANEL);
             match tract_linalg::multithread::current_tract_executor() {
+                // More weights than pixel values (the small, wide layers deep in the network):
+                // split the output channels, so that each thread streams only its share of the
+                // weights instead of all of them.
+                tract_linalg::multithread::Executor::MultiThread(pool)
+                    if self.is_pointwise()
+                        && self.cout > pixels
+                        && panels >= 2
+                        && flops >= 1 << 18 =>
+                {
+                    let parts = pool.current_num_threads().clamp(1, panels);
+                    let per = panels.div_ceil(parts);
+                    let window = self.window();
+                    let pieces: Vec<(usize, usize, Vec<f32>)> = pool.install(|| {
+                        use rayon::prelude::*;
+                        (0..panels.div_ceil(per))
+                            .into_par_iter()
+                            .map(|t| {
+                                let (p0, p1) = (t * per, ((t + 1) * per).min(panels));
+                                let cols = (p1 * PANEL).min(self.cout) - p0 * PANEL;
+                                let op = ConvNhwc {
+                                    cout: cols,
+                                    ..self.clone()
+                                };
+                                let part = kernel::Data {
+                                    op: &op,
+                                    x: xs,
+                                    w: &ws[p0 * window * PANEL..p1 * window * PANEL],
+                                    b: &bs[p0 * PANEL..p1 * PANEL],
+                                    clamp: data.clamp,
+                                };
+                                let mut buf = vec![0f32; pixels * cols];
+                                kernel::pixels(&part, 0, &mut buf);
+                                (p0 * PANEL, cols, buf)
+                            })
+                            .collect()
+                    });
+                    for (c0, cols, buf) in pieces {
+                        for (dst, src) in os.chunks_exact_mut(self.cout).zip(buf.chunks_exact(cols))
+                        {
+                            dst[c0..c0 + cols].copy_from_slice(src);
+                        }
+                    }
+                }
                 tract_linalg::multithread::Executor::MultiThread(pool)
                     if pixels >= 2 * ROWS && flops >= 1 << 18 =>
                 {

@@ -118,6 +118,9 @@ fn matches_tract_convolution_and_folds_pad_and_clamp() {
         case([8, 8], 48, 16, true),
         case([2, 7], 130, 70, false),
         case([9, 9], 3, 100, true),
+        // More output channels than pixels: two threads split the channels, not the pixels.
+        case([4, 4], 288, 288, false),
+        case([2, 3], 100, 70, true),
         // A long window (600 input channels).
         case([3, 3], 600, 40, true),
         // The first BlazePose layer: Pad 1, then 3×3 stride 2 valid, 3 → 24 channels.

@@ -136,8 +136,11 @@ fn matches_tract_convolution_and_folds_the_clamp() {
 fn portable_kernel_matches_the_operator() {
     for (hwc, k, stride) in [([9, 7, 37], 3, 1), ([10, 11, 8], 5, 1), ([8, 8, 16], 3, 2)] {
         let m = graph(true, hwc, k, stride, PaddingSpec::SameUpper, true);
-        let input = Tensor::from_shape(&[1, hwc[0], hwc[1], hwc[2]], &noise(hwc.iter().product(), 9))
-            .expect("input");
+        let input = Tensor::from_shape(
+            &[1, hwc[0], hwc[1], hwc[2]],
+            &noise(hwc.iter().product(), 9),
+        )
+        .expect("input");
         let mut ours = m.into_decluttered().expect("declutters");
         use_own_depthwise(&mut ours).expect("patches");
         let node = ours
@@ -149,14 +152,30 @@ fn portable_kernel_matches_the_operator() {
         let konst = |slot: usize| -> Vec<f32> {
             let fact = ours.outlet_fact(node.inputs[slot]).expect("fact");
             let k = fact.konst.as_ref().expect("constant");
-            k.try_as_plain_ram().expect("plain").as_slice::<f32>().expect("f32").to_vec()
+            k.try_as_plain_ram()
+                .expect("plain")
+                .as_slice::<f32>()
+                .expect("f32")
+                .to_vec()
         };
         let (w, b) = (konst(1), konst(2));
         let x = noise(hwc.iter().product(), 9);
         let data = if op.row_wise() {
-            super::kernel::Data { x: &x, w: &[], wt: &w, b: &[], bt: &b }
+            super::kernel::Data {
+                x: &x,
+                w: &[],
+                wt: &w,
+                b: &[],
+                bt: &b,
+            }
         } else {
-            super::kernel::Data { x: &x, w: &w, wt: &[], b: &b, bt: &[] }
+            super::kernel::Data {
+                x: &x,
+                w: &w,
+                wt: &[],
+                b: &b,
+                bt: &[],
+            }
         };
         let row_len = op.out_hw[1] * op.channels;
         let mut portable = vec![f32::NAN; op.out_hw[0] * row_len];
