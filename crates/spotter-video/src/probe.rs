@@ -28,6 +28,9 @@ pub struct VideoInfo {
     pub codec: String,
     /// Pixel format of the stream (`yuv420p`, `yuv420p10le`, ...), when known.
     pub pix_fmt: Option<String>,
+    /// Transfer characteristic as ffmpeg spells it (`bt709`, `smpte2084` for HDR10/PQ,
+    /// `arib-std-b67` for HLG, ...), when the file says.
+    pub color_transfer: Option<String>,
     /// Average frame rate in frames per second (frames / duration), when known.
     pub avg_frame_rate_hz: Option<f64>,
     /// The "real base" frame rate ffmpeg guesses (lowest rate that represents all timestamps),
@@ -46,6 +49,12 @@ pub struct VideoInfo {
 }
 
 impl VideoInfo {
+    /// Whether the picture is high dynamic range (PQ or HLG transfer, as phones record HDR
+    /// video); the decoder then tone-maps it to standard range, which the pose models expect.
+    pub fn is_hdr(&self) -> bool {
+        matches!(self.color_transfer.as_deref(), Some("smpte2084" | "arib-std-b67"))
+    }
+
     /// Frames to expect: the declared count, else duration × average rate rounded; `None` when
     /// neither is known. For progress bars, not for logic.
     pub fn frame_count_estimate(&self) -> Option<u64> {
@@ -104,6 +113,7 @@ struct RawStream {
     width: Option<u32>,
     height: Option<u32>,
     pix_fmt: Option<String>,
+    color_transfer: Option<String>,
     avg_frame_rate: Option<String>,
     r_frame_rate: Option<String>,
     duration: Option<String>,
@@ -173,6 +183,7 @@ pub(crate) fn parse_probe_json(path: &Path, stdout: &str, stderr: &str, head: &[
         rotation_cw_deg,
         codec,
         pix_fmt: s.pix_fmt.clone().filter(|f| f != "unknown"),
+        color_transfer: s.color_transfer.clone().filter(|t| t != "unknown"),
         avg_frame_rate_hz: s.avg_frame_rate.as_deref().and_then(parse_rate),
         r_frame_rate_hz: s.r_frame_rate.as_deref().and_then(parse_rate),
         duration_s: num(&s.duration).or_else(|| num(&format.duration)),

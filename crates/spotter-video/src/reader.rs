@@ -295,13 +295,26 @@ pub(crate) struct ShowinfoFrame {
     pub t_s: Option<f64>,
 }
 
+/// ffmpeg's filter chain from an HDR picture (PQ or HLG, BT.2020) to standard-range BT.709:
+/// to linear light with 100 cd/m² as reference white, to BT.709 primaries, Hable's tone curve
+/// (highlights compressed, colours kept), back to BT.709's transfer and matrix. The recipe of
+/// ffmpeg's `tonemap` filter documentation, with the `zscale` filter (zimg) Debian's ffmpeg has.
+const HDR_TO_SDR: &str = "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+
+/// The decoder's filter chain: HDR to standard range when the file is HDR, the size, then
+/// `showinfo` for each frame's timestamp.
+pub(crate) fn decode_filter(info: &VideoInfo, width: u32, height: u32) -> String {
+    let tonemap = if info.is_hdr() { format!("{HDR_TO_SDR},") } else { String::new() };
+    format!("{tonemap}scale={width}:{height}:flags=area,showinfo=checksum=0")
+}
+
 /// Decoder messages kept for diagnostics.
 const LOG_LINES_KEPT: usize = 12;
 
 impl Decoder {
     fn start(path: &Path, info: &VideoInfo, width: u32, height: u32, tools: &Tools) -> Result<Decoder, VideoError> {
         let passthrough = tools.passthrough_args()?;
-        let filter = format!("scale={width}:{height}:flags=area,showinfo=checksum=0");
+        let filter = decode_filter(info, width, height);
         let mut child = Command::new(&tools.ffmpeg)
             .args(["-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-i"])
             .arg(input_arg(path))

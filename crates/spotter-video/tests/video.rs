@@ -52,6 +52,7 @@ fn h264_clip_gives_every_frame_with_its_time_and_true_colours() {
     assert_eq!((info.width_px, info.height_px, info.rotation_cw_deg), (64, 48, 0));
     assert_eq!((info.codec.as_str(), info.frame_count, info.avg_frame_rate_hz), ("h264", Some(20), Some(10.0)));
     assert_eq!(info.duration_s, Some(2.0));
+    assert!(!info.is_hdr(), "{:?}", info.color_transfer);
     let (frames, diags) = decode_all(&clip, &DecodeOptions::default());
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(frames.len(), 20);
@@ -84,6 +85,30 @@ fn hevc_10_bit_hvc1_mov_decodes_and_downscales() {
     // Not a blank picture: testsrc2 has bright and dark areas.
     let lum: Vec<u8> = frames[0].rgb.iter().step_by(3).copied().collect();
     assert!(lum.iter().any(|&v| v > 200) && lum.iter().any(|&v| v < 50));
+}
+
+#[test]
+fn hdr_clips_are_tone_mapped_to_standard_range() {
+    // Mid grey stored as 10-bit HEVC with the PQ (HDR10) transfer, as phones record HDR. Shown
+    // as is, its code values give grey 126; as PQ light tone-mapped to standard range, about 153.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clip = dir.path().join("hdr10.mp4");
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "color=c=0x808080:s=64x48:r=10", "-t", "0.5", "-c:v", "libx265",
+        "-x265-params", "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc",
+        "-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", s(&clip),
+    ]);
+    let info = probe(&clip).expect("probe");
+    assert_eq!(info.color_transfer.as_deref(), Some("smpte2084"));
+    assert!(info.is_hdr());
+    let (frames, diags) = decode_all(&clip, &DecodeOptions::default());
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(frames.len(), 5);
+    for f in &frames {
+        assert_eq!((f.width, f.height), (64, 48));
+        let grey = mean_rows(f, 0, 48, 1);
+        assert!((140.0..170.0).contains(&grey), "frame {} grey {grey}: not tone-mapped", f.index);
+    }
 }
 
 #[test]
