@@ -176,6 +176,11 @@ fn pose_loop<S: ProgressSink>(
     if with_person < n {
         diagnostics.push(format!("no person was found in {} of {n} frames; those frames have no landmarks", n - with_person));
     }
+    if info.mirrored {
+        diagnostics.push(
+            "the video is stored mirrored (as some front cameras record): the landmarks follow the picture as shown, so the lifter's left and right are swapped in them".to_string(),
+        );
+    }
     if several > 0 {
         diagnostics.push(format!(
             "more than one person was in view in {several} of the {detector_runs} frames where the detector ran; only the most likely one was tracked, so check the skeleton is on the lifter (--keyframes)"

@@ -24,6 +24,11 @@ pub struct VideoInfo {
     /// Rotation applied for display, degrees clockwise, normalised to 0..360 (a portrait iPhone
     /// clip stored landscape says 90). From the display matrix side data, else the `rotate` tag.
     pub rotation_cw_deg: u32,
+    /// Whether the display matrix mirrors the picture (as some front-camera "selfie" videos
+    /// are stored). ffmpeg shows the picture mirrored as the file asks, and ffprobe then reports
+    /// a pure left-right flip as a 180° rotation (a 180° turn and an upside-down flip make a
+    /// left-right flip), so `rotation_cw_deg` reads 180 for it.
+    pub mirrored: bool,
     /// Codec name as ffmpeg spells it (`h264`, `hevc`, ...).
     pub codec: String,
     /// Pixel format of the stream (`yuv420p`, `yuv420p10le`, ...), when known.
@@ -173,6 +178,7 @@ pub(crate) fn parse_probe_json(path: &Path, stdout: &str, stderr: &str, head: &[
         return Err(VideoError::ProbeOutput { path: p(), detail: format!("video stream {} has no picture size", s.index) });
     };
     let rotation_cw_deg = rotation_cw(s);
+    let mirrored = mirrored(s);
     let (width_px, height_px) = if rotation_cw_deg % 180 == 90 { (h, w) } else { (w, h) };
     let num = |x: &Option<String>| x.as_deref().and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite() && *v > 0.0);
     Ok(VideoInfo {
@@ -181,6 +187,7 @@ pub(crate) fn parse_probe_json(path: &Path, stdout: &str, stderr: &str, head: &[
         coded_width_px: w,
         coded_height_px: h,
         rotation_cw_deg,
+        mirrored,
         codec,
         pix_fmt: s.pix_fmt.clone().filter(|f| f != "unknown"),
         color_transfer: s.color_transfer.clone().filter(|t| t != "unknown"),
@@ -242,6 +249,30 @@ fn rotation_cw(s: &RawStream) -> u32 {
     let from_tag = || s.tags.get("rotate").and_then(json_f64);
     let cw = from_matrix.or_else(from_tag).unwrap_or(0.0);
     (cw.round() as i64).rem_euclid(360) as u32
+}
+
+/// Whether the stream's display matrix flips the picture: the determinant of its 2×2 part
+/// (`a b` on ffprobe's row 0, `c d` on row 1 of `displaymatrix`) is negative.
+fn mirrored(s: &RawStream) -> bool {
+    s.side_data_list
+        .iter()
+        .filter(|d| d.get("side_data_type").and_then(|t| t.as_str()) == Some("Display Matrix"))
+        .find_map(|d| d.get("displaymatrix").and_then(|m| m.as_str()).and_then(matrix_determinant))
+        .is_some_and(|det| det < 0.0)
+}
+
+/// The determinant of the 2×2 part of ffprobe's `displaymatrix` text
+/// (`00000000: a b u`, `00000001: c d v`, `00000002: x y w`); `None` when it does not parse.
+fn matrix_determinant(text: &str) -> Option<f64> {
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(_, values)| values.split_whitespace().filter_map(|v| v.parse::<f64>().ok()).collect())
+        .collect();
+    match rows.as_slice() {
+        [r0, r1, ..] if r0.len() >= 2 && r1.len() >= 2 => Some(r0[0] * r1[1] - r0[1] * r1[0]),
+        _ => None,
+    }
 }
 
 fn json_f64(v: &serde_json::Value) -> Option<f64> {

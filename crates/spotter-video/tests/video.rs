@@ -112,6 +112,45 @@ fn hdr_clips_are_tone_mapped_to_standard_range() {
 }
 
 #[test]
+fn a_mirrored_clip_is_recognised_and_comes_out_mirrored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = dir.path().join("plain.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-t", "0.3", "-c:v", "libx264", "-pix_fmt", "yuv444p", s(&plain)]);
+    // Write a left-right flip into the track header's matrix (its first entry, a, becomes -1.0
+    // in 16.16 fixed point), as a front camera's mirrored recording has; ffmpeg 5.1 cannot set it.
+    let mut bytes = std::fs::read(&plain).expect("read");
+    let tkhd = bytes.windows(4).position(|w| w == b"tkhd").expect("a tkhd box") - 4;
+    assert_eq!(bytes[tkhd + 8], 0, "version 0 tkhd");
+    let matrix = tkhd + 8 + 4 + 20 + 8 + 8;
+    assert_eq!(bytes[matrix..matrix + 4], 0x0001_0000i32.to_be_bytes());
+    bytes[matrix..matrix + 4].copy_from_slice(&(-0x0001_0000i32).to_be_bytes());
+    let mirrored = dir.path().join("mirrored.mp4");
+    std::fs::write(&mirrored, &bytes).expect("write");
+
+    assert!(!probe(&plain).expect("probe").mirrored);
+    let info = probe(&mirrored).expect("probe");
+    assert!(info.mirrored);
+    assert_eq!((info.width_px, info.height_px), (64, 48));
+    let (a, _) = decode_all(&plain, &DecodeOptions::default());
+    let (b, _) = decode_all(&mirrored, &DecodeOptions::default());
+    assert_eq!(a.len(), b.len());
+    // Column x of the mirrored picture is column 63 - x of the plain one.
+    let (w, h) = (64usize, 48usize);
+    let mut diff = 0u64;
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let p = i64::from(a[0].rgb[(y * w + x) * 3 + c]);
+                let q = i64::from(b[0].rgb[(y * w + (w - 1 - x)) * 3 + c]);
+                diff += p.abs_diff(q);
+            }
+        }
+    }
+    let mean = diff as f64 / (w * h * 3) as f64;
+    assert!(mean < 1.0, "mirrored frame differs from the flipped plain frame by {mean} on average");
+}
+
+#[test]
 fn portrait_clip_keeps_its_shape() {
     let dir = tempfile::tempdir().expect("tempdir");
     let clip = dir.path().join("portrait.mp4");

@@ -48,6 +48,22 @@ fn display_matrix_rotation_is_counter_clockwise_and_swaps_the_size() {
 }
 
 #[test]
+fn a_mirroring_display_matrix_is_recognised() {
+    // What ffprobe 5.1 prints for a left-right flip: rotation -180 and a negative determinant.
+    let side = r#", "side_data_list": [{"side_data_type": "Display Matrix", "displaymatrix": "\n00000000:       -65536           0           0\n00000001:            0       65536           0\n00000002:            0           0  1073741824\n", "rotation": -180}]"#;
+    let info = check(&doc(&[stream(side)], "mov")).expect("a video");
+    assert!(info.mirrored);
+    assert_eq!((info.rotation_cw_deg, info.width_px), (180, 1920));
+    // A plain 90° turn (an iPhone portrait clip) is not a mirror.
+    let side = r#", "side_data_list": [{"side_data_type": "Display Matrix", "displaymatrix": "\n00000000:            0       65536           0\n00000001:       -65536           0           0\n00000002:            0           0  1073741824\n", "rotation": -90}]"#;
+    let info = check(&doc(&[stream(side)], "mov")).expect("a video");
+    assert!(!info.mirrored);
+    assert_eq!(info.rotation_cw_deg, 90);
+    // No matrix text: not a mirror.
+    assert!(!check(&doc(&[stream("")], "mov")).expect("a video").mirrored);
+}
+
+#[test]
 fn legacy_rotate_tag_is_clockwise() {
     let info = check(&doc(&[stream(r#", "tags": {"rotate": "270"}"#)], "mov")).expect("a video");
     assert_eq!(info.rotation_cw_deg, 270);
