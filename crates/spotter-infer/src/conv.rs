@@ -13,6 +13,7 @@ use tract_tflite::internal::tract_core::ops::nn::DataFormat;
 use tract_tflite::internal::*;
 
 use crate::dwconv::following_clamp;
+use crate::nhwc::{clamp_bounds, fma_cost, output_fact};
 
 /// Output channels per packed weight panel (two AVX-512 registers).
 pub const PANEL: usize = 32;
@@ -136,11 +137,7 @@ impl EvalOp for ConvNhwc {
                 x: xs,
                 w: ws,
                 b: bs,
-                clamp: self
-                    .clamp_bits
-                    .map_or((f32::NEG_INFINITY, f32::INFINITY), |(l, h)| {
-                        (f32::from_bits(l), f32::from_bits(h))
-                    }),
+                clamp: clamp_bounds(self.clamp_bits),
             };
             let flops = pixels * self.window() * self.cout;
             let panels = self.cout.div_ceil(PANEL);
@@ -210,26 +207,12 @@ impl EvalOp for ConvNhwc {
 
 impl TypedOp for ConvNhwc {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        ensure!(inputs.len() == 3 && inputs[0].datum_type == f32::datum_type());
-        let mut shape: TVec<TDim> = tvec!(
-            self.out_hw[0].to_dim(),
-            self.out_hw[1].to_dim(),
-            self.cout.to_dim()
-        );
-        if self.batch_axis {
-            shape.insert(0, inputs[0].shape[0].clone());
-        }
-        Ok(tvec!(f32::fact(&shape)))
+        output_fact(inputs, self.batch_axis, self.out_hw, self.cout)
     }
 
     fn cost(&self, inputs: &[&TypedFact]) -> TractResult<TVec<(Cost, TDim)>> {
-        let n = if self.batch_axis {
-            inputs[0].shape[0].clone()
-        } else {
-            1.to_dim()
-        };
         let per = self.out_hw[0] * self.out_hw[1] * self.window() * self.cout;
-        Ok(tvec!((Cost::FMA(f32::datum_type()), n * per)))
+        fma_cost(inputs, self.batch_axis, per)
     }
 
     as_op!();

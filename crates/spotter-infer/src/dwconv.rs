@@ -8,6 +8,8 @@ use tract_tflite::internal::tract_core::ops::cnn::{Conv, KernelFormat};
 use tract_tflite::internal::tract_core::ops::nn::DataFormat;
 use tract_tflite::internal::*;
 
+use crate::nhwc::{fma_cost, output_fact};
+
 /// Depthwise 2-D convolution, NHWC (or HWC), one kernel channel per input channel, zero padding,
 /// dilation 1. Inputs: image `[N, H, W, C]` (or `[H, W, C]`), weights `[KH·KW·C]` (tap-major: `w[(ky·KW + kx)·C + c]`), bias
 /// `[C]`; output `[N, OH, OW, C]`, optionally clamped to `[lo, hi]`.
@@ -148,27 +150,13 @@ impl DepthwiseNhwc {
 
 impl TypedOp for DepthwiseNhwc {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        ensure!(inputs.len() == 3 && inputs[0].datum_type == f32::datum_type());
-        let mut shape: TVec<TDim> = tvec!(
-            self.out_hw[0].to_dim(),
-            self.out_hw[1].to_dim(),
-            self.channels.to_dim()
-        );
-        if self.batch_axis {
-            shape.insert(0, inputs[0].shape[0].clone());
-        }
-        Ok(tvec!(f32::fact(&shape)))
+        output_fact(inputs, self.batch_axis, self.out_hw, self.channels)
     }
 
     fn cost(&self, inputs: &[&TypedFact]) -> TractResult<TVec<(Cost, TDim)>> {
-        let n = if self.batch_axis {
-            inputs[0].shape[0].clone()
-        } else {
-            1.to_dim()
-        };
         let per =
             self.out_hw[0] * self.out_hw[1] * self.channels * self.kernel_hw[0] * self.kernel_hw[1];
-        Ok(tvec!((Cost::FMA(f32::datum_type()), n * per)))
+        fma_cost(inputs, self.batch_axis, per)
     }
 
     as_op!();
@@ -238,11 +226,7 @@ mod kernel {
         let [sh, sw] = op.strides;
         let [ph, pw] = op.pad_before;
         let c = op.channels;
-        let (lo, hi) = op
-            .clamp_bits
-            .map_or((f32::NEG_INFINITY, f32::INFINITY), |(l, h)| {
-                (f32::from_bits(l), f32::from_bits(h))
-            });
+        let (lo, hi) = crate::nhwc::clamp_bounds(op.clamp_bits);
         let (vlo, vhi) = (_mm512_set1_ps(lo), _mm512_set1_ps(hi));
         let y0 = (oy * sh) as isize - ph as isize;
         let ky_range = (0.max(-y0) as usize)..kh.min((ih as isize - y0).max(0) as usize);
@@ -405,11 +389,7 @@ mod kernel {
         let [sh, sw] = op.strides;
         let [ph, pw] = op.pad_before;
         let c = op.channels;
-        let (lo, hi) = op
-            .clamp_bits
-            .map_or((f32::NEG_INFINITY, f32::INFINITY), |(l, h)| {
-                (f32::from_bits(l), f32::from_bits(h))
-            });
+        let (lo, hi) = crate::nhwc::clamp_bounds(op.clamp_bits);
         // Valid kernel rows for this output row.
         let y0 = (oy * sh) as isize - ph as isize;
         let ky_range = (0.max(-y0) as usize)..kh.min((ih as isize - y0).max(0) as usize);

@@ -5,6 +5,7 @@
 pub mod conv;
 pub mod dwconv;
 pub mod net;
+mod nhwc;
 pub mod rewrite;
 #[cfg(test)]
 mod testutil;

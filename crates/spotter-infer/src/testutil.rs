@@ -45,3 +45,21 @@ pub(crate) fn run(m: TypedModel, input: &Tensor) -> Vec<f32> {
         .expect("f32")
         .to_vec()
 }
+
+/// The largest absolute difference between two equally long outputs.
+pub(crate) fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len(), "output lengths");
+    a.iter()
+        .zip(b)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max)
+}
+
+/// The operator names of a model's nodes.
+pub(crate) fn op_kinds(model: &TypedModel) -> Vec<String> {
+    model
+        .nodes()
+        .iter()
+        .map(|n| n.op().name().to_string())
+        .collect()
+}

@@ -10,7 +10,7 @@ use tract_tflite::internal::tract_core::ops::nn::DataFormat;
 use tract_tflite::internal::*;
 
 use super::{ConvNhwc, PANEL, kernel, pack_weights, pad_bias, use_own_conv};
-use crate::testutil::{append_relu6, noise, run};
+use crate::testutil::{append_relu6, max_abs_diff, noise, op_kinds, run};
 
 /// The shape of one test graph: image → optional zero Pad → Conv (OHWI kernel, as tract-tflite
 /// builds it) → optional ReLU6.
@@ -97,14 +97,6 @@ impl Case {
     }
 }
 
-fn worst(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0f32, f32::max)
-}
-
 #[test]
 fn matches_tract_convolution_and_folds_pad_and_clamp() {
     let cases = [
@@ -161,11 +153,7 @@ fn matches_tract_convolution_and_folds_pad_and_clamp() {
             "case {i}: {c:?}"
         );
         let ours = ours.into_decluttered().expect("declutters");
-        let kinds: Vec<String> = ours
-            .nodes()
-            .iter()
-            .map(|n| n.op().name().to_string())
-            .collect();
+        let kinds = op_kinds(&ours);
         assert!(
             kinds
                 .iter()
@@ -186,7 +174,7 @@ fn matches_tract_convolution_and_folds_pad_and_clamp() {
                 Executor::multithread(threads)
             };
             let got = multithread_tract_scope(exec, || run(plan.clone(), &input));
-            let d = worst(&got, &reference);
+            let d = max_abs_diff(&got, &reference);
             assert!(
                 d < 1e-4,
                 "case {i} {c:?}, {threads} threads: differs by {d}"
@@ -221,7 +209,7 @@ fn a_large_image_splits_across_threads_with_the_same_result() {
             one, two,
             "threads split whole pixels, so the sums are identical"
         );
-        let d = worst(&one, &run(m.into_optimized().expect("optimises"), &input));
+        let d = max_abs_diff(&one, &run(m.into_optimized().expect("optimises"), &input));
         assert!(d < 1e-4, "{k}×{k}: differs from tract by {d}");
     }
 }

@@ -6,7 +6,7 @@ use tract_tflite::internal::tract_core::ops::nn::DataFormat;
 use tract_tflite::internal::*;
 
 use super::{DepthwiseNhwc, use_own_depthwise};
-use crate::testutil::{append_relu6, noise, run};
+use crate::testutil::{append_relu6, max_abs_diff, noise, op_kinds, run};
 
 /// A model: image → depthwise Conv (OHWI kernel, as tract-tflite builds it) → optional ReLU6.
 fn graph(
@@ -96,11 +96,7 @@ fn matches_tract_convolution_and_folds_the_clamp() {
             1,
             "case {i}"
         );
-        let kinds: Vec<String> = ours
-            .nodes()
-            .iter()
-            .map(|n| n.op().name().to_string())
-            .collect();
+        let kinds = op_kinds(&ours);
         assert!(
             kinds
                 .iter()
@@ -115,11 +111,7 @@ fn matches_tract_convolution_and_folds_the_clamp() {
         assert_eq!(dw.clamp_bits.is_some(), relu6, "case {i}");
         let got = run(ours.into_optimized().expect("optimises"), &input);
         assert_eq!(got.len(), reference.len(), "case {i}");
-        let worst = got
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
+        let worst = max_abs_diff(&got, &reference);
         assert!(worst < 1e-5, "case {i}: differs by {worst}");
         if relu6 {
             assert!(
@@ -183,11 +175,7 @@ fn portable_kernel_matches_the_operator() {
             super::kernel::row_impl::<false>(&op, &data, 0, oy, row);
         }
         let reference = run(ours.into_optimized().expect("optimises"), &input);
-        let worst = portable
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
+        let worst = max_abs_diff(&portable, &reference);
         assert!(worst < 1e-5, "{hwc:?} k {k}: portable differs by {worst}");
     }
 }

@@ -2,7 +2,7 @@
 //! rewritten and then run by stock tract against values computed by hand.
 
 use flatbuffers::FlatBufferBuilder;
-use tract_tflite::prelude::{Framework, IntoRunnable, Tensor, tvec};
+use tract_tflite::prelude::{Framework, Tensor};
 use tract_tflite::tflite as fb;
 
 use super::{RewriteError, f16_bits_to_f32, rewrite_tflite};
@@ -241,22 +241,8 @@ fn run_tract(model: &[u8], shape: &[usize], input: &[f32]) -> Vec<f32> {
     let m = tract_tflite::tflite()
         .model_for_read(&mut &model[..])
         .expect("tract loads the rewritten model");
-    let plan = m
-        .into_optimized()
-        .expect("optimises")
-        .into_runnable()
-        .expect("runnable");
-    let out = plan
-        .run(tvec![
-            Tensor::from_shape(shape, input).expect("tensor").into()
-        ])
-        .expect("runs");
-    out[0]
-        .try_as_plain_ram()
-        .expect("plain")
-        .as_slice::<f32>()
-        .expect("f32")
-        .to_vec()
+    let input = Tensor::from_shape(shape, input).expect("tensor");
+    crate::testutil::run(m.into_optimized().expect("optimises"), &input)
 }
 
 /// Operator names left in a model.
