@@ -275,15 +275,14 @@ fn f16_conversion_matches_the_half_crate_on_every_bit_pattern() {
     }
 }
 
-#[test]
-fn dequantized_f16_constant_becomes_f32_and_the_op_disappears() {
-    let weights = [1.5f32, -2.25, 0.0, 65504.0, 6.1e-5, -0.333];
-    let bits: Vec<u16> = weights.iter().map(|&w| f16(w)).collect();
+/// A model `y = x + DEQUANTIZE(w16)` with `x` of `shape` and `w16` a float16 constant holding
+/// `bits` (fewer than the shape needs, to test short data).
+fn dequantize_add(shape: [i32; 2], bits: &[u16]) -> Vec<u8> {
     let tensors = [
-        act("x", &[1, 6]),
-        f16_const("w16", &[1, 6], &bits),
-        act("w", &[1, 6]),
-        act("y", &[1, 6]),
+        act("x", &shape),
+        f16_const("w16", &shape, bits),
+        act("w", &shape),
+        act("y", &shape),
     ];
     let ops = [
         Op {
@@ -299,7 +298,14 @@ fn dequantized_f16_constant_becomes_f32_and_the_op_disappears() {
             opt: Opt::Add,
         },
     ];
-    let model = build(&tensors, &ops, &[0], &[3]);
+    build(&tensors, &ops, &[0], &[3])
+}
+
+#[test]
+fn dequantized_f16_constant_becomes_f32_and_the_op_disappears() {
+    let weights = [1.5f32, -2.25, 0.0, 65504.0, 6.1e-5, -0.333];
+    let bits: Vec<u16> = weights.iter().map(|&w| f16(w)).collect();
+    let model = dequantize_add([1, 6], &bits);
     let rewritten = rewrite_tflite(&model).expect("rewrites");
     assert_eq!(op_names(&rewritten), ["ADD"]);
     let root = fb::root_as_model(&rewritten).expect("valid");
@@ -477,27 +483,7 @@ fn out_of_range_tensor_index_is_an_error() {
 
 #[test]
 fn f16_constant_with_short_data_is_an_error() {
-    let tensors = [
-        act("x", &[1, 4]),
-        f16_const("w16", &[1, 4], &[0, 0, 0]),
-        act("w", &[1, 4]),
-        act("y", &[1, 4]),
-    ];
-    let ops = [
-        Op {
-            code: fb::BuiltinOperator::DEQUANTIZE,
-            inputs: vec![1],
-            outputs: vec![2],
-            opt: Opt::None,
-        },
-        Op {
-            code: fb::BuiltinOperator::ADD,
-            inputs: vec![0, 2],
-            outputs: vec![3],
-            opt: Opt::Add,
-        },
-    ];
-    let err = rewrite_tflite(&build(&tensors, &ops, &[0], &[3])).expect_err("must fail");
+    let err = rewrite_tflite(&dequantize_add([1, 4], &[0, 0, 0])).expect_err("must fail");
     assert!(
         matches!(&err, RewriteError::Tensor { tensor, why } if tensor == "w16" && why.contains("6 data bytes")),
         "{err}"
@@ -506,27 +492,7 @@ fn f16_constant_with_short_data_is_an_error() {
 
 #[test]
 fn truncated_or_random_bytes_give_errors_not_panics() {
-    let tensors = [
-        act("x", &[1, 4]),
-        f16_const("w16", &[1, 4], &[1, 2, 3, 4]),
-        act("w", &[1, 4]),
-        act("y", &[1, 4]),
-    ];
-    let ops = [
-        Op {
-            code: fb::BuiltinOperator::DEQUANTIZE,
-            inputs: vec![1],
-            outputs: vec![2],
-            opt: Opt::None,
-        },
-        Op {
-            code: fb::BuiltinOperator::ADD,
-            inputs: vec![0, 2],
-            outputs: vec![3],
-            opt: Opt::Add,
-        },
-    ];
-    let model = build(&tensors, &ops, &[0], &[3]);
+    let model = dequantize_add([1, 4], &[1, 2, 3, 4]);
     assert!(rewrite_tflite(&model).is_ok());
     for len in 0..model.len() {
         assert!(
