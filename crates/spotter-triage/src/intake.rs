@@ -5,8 +5,15 @@
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use spotter_kb::{ItemKind, Kb};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+
+/// The largest answers file read, in bytes (4 MiB). A complete answers file is about 2 KB; the
+/// limit only stops a runaway input (a device, a wrong file) from filling the memory.
+pub const MAX_ANSWERS_BYTES: usize = 4 * 1024 * 1024;
+
+/// How many problems an [`IntakeError::Invalid`] message spells out; the rest are counted.
+pub const PROBLEMS_SHOWN: usize = 5;
 
 /// One answer, already checked against its item.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +111,15 @@ impl Answers {
         kb.items.iter().filter(|i| i.safety_critical && !self.map.contains_key(&i.id)).map(|i| i.id.as_str()).collect()
     }
 
+    /// The items a complete answers file must have but this one lacks: the safety-critical items,
+    /// then the follow-ups that the answers make necessary. When an emergency rule already fires
+    /// they are listed with the result rather than demanded (see [`require_safety_critical`]).
+    pub fn not_answered_required<'kb>(&self, kb: &'kb Kb) -> Vec<&'kb str> {
+        let mut ids = self.missing_safety_critical(kb);
+        ids.extend(self.missing_required_follow_ups(kb));
+        ids
+    }
+
     /// Follow-up items whose `required_if` holds but that were not answered.
     pub fn missing_required_follow_ups<'kb>(&self, kb: &'kb Kb) -> Vec<&'kb str> {
         kb.items
@@ -141,6 +157,9 @@ pub enum IntakeError {
     Syntax { line: usize, column: usize, message: String },
     #[error("the answers must be one JSON object of item id to value, but this is {found}")]
     NotAnObject { found: &'static str },
+    /// Longer than [`MAX_ANSWERS_BYTES`].
+    #[error("the answers are larger than {} MiB; an answers file is a few kilobytes, so this is not one", .limit / (1024 * 1024))]
+    TooLarge { limit: usize },
     /// Every problem found, in the order of the file.
     #[error("{}", format_problems(.0))]
     Invalid(Vec<Problem>),
@@ -158,9 +177,15 @@ pub enum IntakeError {
     MissingFollowUp(Vec<String>),
 }
 
+/// One problem as it is; several as a count and the first [`PROBLEMS_SHOWN`], then how many more.
 fn format_problems(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-    if lines.len() == 1 { lines[0].clone() } else { format!("{} problems: {}", lines.len(), lines.join("; ")) }
+    let shown: Vec<String> = problems.iter().take(PROBLEMS_SHOWN).map(|p| p.to_string()).collect();
+    match problems.len() {
+        0 => "no problems".to_string(),
+        1 => shown[0].clone(),
+        n if n <= PROBLEMS_SHOWN => format!("{n} problems: {}", shown.join("; ")),
+        n => format!("{n} problems: {}; and {} more", shown.join("; "), n - PROBLEMS_SHOWN),
+    }
 }
 
 impl IntakeError {
@@ -178,17 +203,23 @@ impl IntakeError {
 /// knowledge base: unknown ids, wrong types, out-of-range numbers and unknown values are all
 /// reported together. A JSON `null` means "not answered". Safety-critical items are not required
 /// here; see [`require_safety_critical`].
+///
+/// A leading UTF-8 byte-order mark (as some editors write) is skipped. Text longer than
+/// [`MAX_ANSWERS_BYTES`] is refused unread. Every check is linear in the size of the text.
 pub fn parse_answers_json(kb: &Kb, text: &str) -> Result<Answers, IntakeError> {
+    if text.len() > MAX_ANSWERS_BYTES {
+        return Err(IntakeError::TooLarge { limit: MAX_ANSWERS_BYTES });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let entries = parse_entries(text)?;
     let mut answers = Answers::new();
     let mut problems = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
     for (id, value) in &entries {
-        if seen.contains(&id.as_str()) {
+        if !seen.insert(id.as_str()) {
             problems.push(Problem { item: id.clone(), message: "is given more than once".into() });
             continue;
         }
-        seen.push(id);
         if value.is_null() {
             continue;
         }
@@ -205,7 +236,15 @@ pub fn parse_answers_json(kb: &Kb, text: &str) -> Result<Answers, IntakeError> {
 /// Refuses answers that leave any safety-critical item unanswered, naming them all; then any
 /// follow-up that its `required_if` makes necessary (such as the side of leg pain, which decides
 /// whether it is sciatica in both legs).
+///
+/// An emergency never waits: when an emergency rule already fires on the answers given, no
+/// further answer can lower the result (the rules have no negation), so the answers are accepted
+/// as they are and the result is `emergency`; [`Answers::not_answered_required`] lists what is
+/// missing, for the output.
 pub fn require_safety_critical(kb: &Kb, answers: &Answers) -> Result<(), IntakeError> {
+    if crate::tier_only(kb, answers) == spotter_kb::Tier::Emergency {
+        return Ok(());
+    }
     let missing = answers.missing_safety_critical(kb);
     if !missing.is_empty() {
         return Err(IntakeError::MissingSafetyCritical(missing.into_iter().map(str::to_string).collect()));
@@ -258,10 +297,15 @@ pub fn check_answer(kb: &Kb, id: &str, value: &Value) -> Result<Answer, Problem>
                     .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15).map(|x| x as i64)),
                 _ => None,
             };
+            let unit_words = || unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            // A whole number too large for 64 bits (1e23, or 100000000000000000000000) is out of
+            // range, not "a decimal number".
+            if n.is_none() && value.as_f64().is_some_and(|x| x.is_finite() && x.fract() == 0.0) {
+                return Err(problem(format!("{} is out of range: expected {min} to {max}{}", show(value), unit_words())));
+            }
             let Some(n) = n else { return Err(wrong("a whole number")) };
             if !(*min..=*max).contains(&n) {
-                let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-                return Err(problem(format!("{n} is out of range: expected {min} to {max}{unit}")));
+                return Err(problem(format!("{n} is out of range: expected {min} to {max}{}", unit_words())));
             }
             Ok(Answer::Integer(n))
         }

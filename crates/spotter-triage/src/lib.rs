@@ -4,11 +4,13 @@
 //! The rules live in the knowledge base (`spotter-kb`, `data/triage/rules.toml`); this crate reads
 //! answers ([`intake`]), evaluates the rules' conditions ([`eval`]) and says what follows.
 
+pub mod analysis_file;
 pub mod eval;
 pub mod intake;
 
+pub use analysis_file::{AnalysisFileError, MAX_ANALYSIS_BYTES, merge_analysis_json};
 pub use intake::{
-    Answer, Answers, IntakeError, Problem, check_answer, parse_answers_json, parse_complete_answers_json,
+    Answer, Answers, IntakeError, MAX_ANSWERS_BYTES, Problem, check_answer, parse_answers_json, parse_complete_answers_json,
     require_safety_critical,
 };
 pub use spotter_kb::Tier;

@@ -135,3 +135,62 @@ fn answers_round_trip_through_json() {
     let again = parse_answers_json(&kb, &a.to_json().to_string()).unwrap();
     assert_eq!(a, again);
 }
+
+#[test]
+fn many_unknown_keys_take_linear_time_and_the_message_stays_short() {
+    // 200,000 distinct unknown keys and a repeat of each of the first 1,000: with a linear
+    // duplicate check this parses in well under a second even in a debug build (it took
+    // quadratic time before); the message names the first few and counts the rest.
+    let mut text = String::from("{");
+    for i in 0..200_000 {
+        text.push_str(&format!("\"unknown_{i}\": 1,"));
+    }
+    for i in 0..1_000 {
+        text.push_str(&format!("\"unknown_{i}\": 1,"));
+    }
+    text.push_str("\"fever\": true}");
+    let err = parse_answers_json(&kb(), &text).expect_err("unknown keys");
+    let IntakeError::Invalid(ps) = &err else { panic!("{err:?}") };
+    assert_eq!(ps.len(), 201_000);
+    assert_eq!(ps.iter().filter(|p| p.message == "is given more than once").count(), 1_000);
+    let message = err.to_string();
+    assert!(message.starts_with("201000 problems: `unknown_0`: is not an item"), "{}", &message[..200.min(message.len())]);
+    assert!(message.ends_with(&format!("; and {} more", 201_000 - PROBLEMS_SHOWN)), "{message}");
+    assert!(message.len() < 1_000, "{} bytes", message.len());
+}
+
+#[test]
+fn answers_over_the_size_limit_are_refused_unread() {
+    let big = format!("{{\"pad\": \"{}\"}}", " ".repeat(MAX_ANSWERS_BYTES));
+    assert_eq!(parse_answers_json(&kb(), &big), Err(IntakeError::TooLarge { limit: MAX_ANSWERS_BYTES }));
+    assert!(IntakeError::TooLarge { limit: MAX_ANSWERS_BYTES }.to_string().contains("4 MiB"));
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let a = parse_answers_json(&kb(), "\u{feff}{\"fever\": true}").expect("BOM skipped");
+    assert_eq!(a.get("fever"), Some(&Answer::Bool(true)));
+}
+
+#[test]
+fn huge_whole_numbers_are_out_of_range_not_decimals() {
+    check_problem(r#"{"age_years": 1e23}"#, "age_years", "is out of range: expected 10 to 110");
+    check_problem(r#"{"age_years": 100000000000000000000000}"#, "age_years", "is out of range: expected 10 to 110");
+    check_problem(r#"{"age_years": 18446744073709551615}"#, "age_years", "is out of range");
+    check_problem(r#"{"age_years": 34.5}"#, "age_years", "expected a whole number, got a decimal number 34.5");
+}
+
+#[test]
+fn an_emergency_is_accepted_with_safety_items_missing() {
+    let kb = kb();
+    // E1 on one answer, nothing else answered: accepted, the missing items listed.
+    let a = parse_complete_answers_json(&kb, r#"{"bladder_difficulty_starting": true}"#).expect("an emergency never waits");
+    let missing = a.not_answered_required(&kb);
+    assert!(missing.contains(&"leg_weakness") && missing.contains(&"saddle_numbness"), "{missing:?}");
+    assert!(!missing.contains(&"bladder_difficulty_starting"));
+    // Without an emergency, the same gap is refused.
+    assert!(matches!(
+        parse_complete_answers_json(&kb, r#"{"bladder_difficulty_starting": false}"#),
+        Err(IntakeError::MissingSafetyCritical(_))
+    ));
+}
