@@ -131,6 +131,23 @@ pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded:
                 Some(condition(src, &format!("{key}.required_if"), c, &earlier, false)?)
             }
         };
+        let offer_from = match &it.offer_from {
+            None => None,
+            Some(from) => {
+                let name = from.get_ref();
+                let bad = |m: String| Err(src.error(format!("{key}.offer_from"), span(from), m));
+                let Some(other) = items.iter().find(|x| x.id == *name) else {
+                    return bad(format!("`{name}` is not an item defined before `{id}`"));
+                };
+                let (ItemKind::Choice { values }, ItemKind::Multi { values: theirs }) = (&kind, &other.kind) else {
+                    return bad(format!("`offer_from` needs a choice item and a multi item; `{id}` or `{name}` is not"));
+                };
+                if let Some(v) = theirs.iter().find(|t| !values.iter().any(|c| c.id == t.id)) {
+                    return bad(format!("`{name}` has the value `{}` that `{id}` does not", v.id));
+                }
+                Some(name.clone())
+            }
+        };
         items.push(Item {
             id,
             section: it.section.into_inner(),
@@ -140,6 +157,7 @@ pub(crate) fn items(src: &SourceText<'_>, known_sources: &HashSet<&str>, loaded:
             safety_critical: it.safety_critical.unwrap_or(false),
             ask_if,
             required_if,
+            offer_from,
             say: it.say,
             sources,
             coaching,

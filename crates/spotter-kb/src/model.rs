@@ -128,6 +128,10 @@ pub struct Item {
     /// When this holds, the item must be answered like a safety-critical one (a follow-up that
     /// can make the result more urgent, such as the side of leg pain).
     pub required_if: Option<Condition>,
+    /// For a choice item: the multi item (asked before it) whose picks are the only values worth
+    /// offering when it is answered (in which of today's exercises did the pain start). Every
+    /// value is still accepted in an answers file.
+    pub offer_from: Option<String>,
     /// How the symptom is put when Spotter suggests words for calling for help.
     pub say: Option<String>,
     pub sources: Vec<String>,

@@ -54,6 +54,7 @@ pub struct RawItem {
     pub values: Option<Spanned<Vec<Spanned<RawChoice>>>>,
     pub ask_if: Option<Spanned<RawCondition>>,
     pub required_if: Option<Spanned<RawCondition>>,
+    pub offer_from: Option<Spanned<String>>,
     pub say: Option<String>,
     pub sources: Spanned<Vec<Spanned<String>>>,
 }

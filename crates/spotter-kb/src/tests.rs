@@ -440,3 +440,30 @@ fn drill_serving_an_unknown_cause() {
 fn measured_fault_must_map_to_a_known_observation() {
     check_edit("coach/measured.toml", "observation = \"long_lunge_step\"", "observation = \"long_step\"", "measured[lunge_long_step].observation", "not a value of `observations`");
 }
+
+#[test]
+fn offer_from_names_an_earlier_multi_item_with_no_values_of_its_own() {
+    let kb = builtin();
+    assert_eq!(kb.item("pain_exercise").and_then(|i| i.offer_from.as_deref()), Some("exercises_today"));
+    check_edit(
+        "coach/items.toml",
+        "offer_from = \"exercises_today\"",
+        "offer_from = \"exercises_todya\"",
+        "item[pain_exercise].offer_from",
+        "`exercises_todya` is not an item defined before `pain_exercise`",
+    );
+    check_edit(
+        "coach/items.toml",
+        "offer_from = \"exercises_today\"",
+        "offer_from = \"pain_moment\"",
+        "item[pain_exercise].offer_from",
+        "is not an item defined before",
+    );
+    // The error is reported at `offer_from` (line of the key), whichever value is missing.
+    let original = BUILTIN_FILES.named().into_iter().find(|(n, _)| *n == "coach/items.toml").expect("file").1;
+    let cut = "  { id = \"glute_bridge\", label = \"Glute bridge\" },\n]\nsources = [\"seed_legday_back\"]";
+    assert!(original.contains(cut));
+    let err = load_with("coach/items.toml", &original.replacen(cut, "]\nsources = [\"seed_legday_back\"]", 1));
+    assert_eq!(err.key, "item[pain_exercise].offer_from", "{err}");
+    assert!(err.message.contains("has the value `glute_bridge` that `pain_exercise` does not"), "{err}");
+}

@@ -123,7 +123,8 @@ pub struct CouldRaise<'kb> {
 /// Unanswered items that could raise the tier above `current`: for every rule more urgent than
 /// `current` that does not fire, if some answers to the unanswered items it reads could make it
 /// fire, those items are listed. Combinations are covered: sciatica in both legs needs both the
-/// spread and the side, and both are listed when both are missing. In the knowledge base's order.
+/// spread and the side, and both are listed when both are missing. A follow-up whose `ask_if`
+/// the answers already rule out is left out. In the knowledge base's order.
 pub fn could_raise<'kb>(kb: &'kb Kb, answers: &Answers, current: Tier) -> Vec<CouldRaise<'kb>> {
     let mut up_to: Vec<(usize, Tier)> = Vec::new();
     for rule in kb.rules.iter().filter(|r| r.tier > current) {
@@ -131,6 +132,11 @@ pub fn could_raise<'kb>(kb: &'kb Kb, answers: &Answers, current: Tier) -> Vec<Co
         if eval::could_hold(&rule.when, answers, &mut needed) {
             for id in needed {
                 let Some(pos) = kb.items.iter().position(|i| i.id == id) else { continue };
+                // A follow-up whose condition the answers already rule out does not apply (the
+                // check does not ask it), so it is not named as missing.
+                if kb.items[pos].ask_if.as_ref().is_some_and(|c| !eval::could_hold(c, answers, &mut Vec::new())) {
+                    continue;
+                }
                 match up_to.iter_mut().find(|(p, _)| *p == pos) {
                     Some((_, t)) => *t = (*t).max(rule.tier),
                     None => up_to.push((pos, rule.tier)),

@@ -50,3 +50,13 @@ fn only_items_that_matter_above_the_current_tier() {
     let got = names(json!({"worse_at_night": true, "pain_now": null, "history_of_cancer": null, "pain_spread": null}));
     assert_eq!(got, [("pain_spread".to_string(), Tier::Emergency), ("pain_spread_side".to_string(), Tier::Emergency)]);
 }
+
+#[test]
+fn a_follow_up_ruled_out_by_the_answers_is_not_listed() {
+    // rest_days_without_improvement is asked only when the trend is the same or worse; with the
+    // pain improving it does not apply, so it is not named as missing.
+    let got = names(json!({"trend": "improving", "rest_days_without_improvement": null}));
+    assert!(!got.iter().any(|(id, _)| id == "rest_days_without_improvement"), "{got:?}");
+    let got = names(json!({"trend": "same", "rest_days_without_improvement": null}));
+    assert!(got.contains(&("rest_days_without_improvement".into(), Tier::SeeProfessional)), "{got:?}");
+}
