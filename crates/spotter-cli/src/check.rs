@@ -13,7 +13,18 @@ use spotter_triage::{Answer, Answers, eval, tier_only};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
+/// The longest reply read from one line of input, in bytes. A reply is a word or a few numbers;
+/// a longer line means the input is not a person typing (a device, a binary file).
+pub const MAX_REPLY_BYTES: usize = 4096;
+
+/// Wrong replies in a row to one question before a piped-in script is given up on (a person at a
+/// terminal is asked again for as long as they like).
+const MAX_WRONG_PIPED_REPLIES: usize = 20;
+
 pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
+    if let Some(path) = &a.save {
+        crate::output::check_file("--save", path)?;
+    }
     if let Some(path) = &a.save
         && path.exists()
         && !a.force
@@ -23,143 +34,379 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
             path.display()
         )));
     }
-    // Check the analysis file before any question, so a bad file costs no typing.
+    // Check the analysis file before any question too, so a bad file costs no typing.
     crate::merge_analysis(kb, &mut Answers::new(), a.analysis.as_deref())?;
     let stdin = std::io::stdin();
     let echo = !stdin.is_terminal();
-    let (answers, coached) = if a.format == Format::Json {
-        ask_all(kb, stdin.lock(), &mut anstream::stderr(), echo)?
-    } else {
-        ask_all(kb, stdin.lock(), &mut anstream::stdout(), echo)?
+    let json = a.format == Format::Json;
+    let mut prompts: Box<dyn Write> = if json { Box::new(anstream::stderr()) } else { Box::new(anstream::stdout()) };
+    let mut session = Session::new(kb, stdin.lock(), &mut *prompts, echo);
+    session.intro()?;
+    let mut out = anstream::stdout();
+    let finished = loop {
+        match session.run()? {
+            Stop::Done { coached } => break Finished::Questions { coached },
+            Stop::Emergency => {
+                // An emergency never waits: the result now, whatever else is left unasked.
+                if json {
+                    render::write_result(&mut out, kb, &session.answers, Format::Json)?;
+                    break Finished::Emergency;
+                }
+                let text = rendered(|w| render::write_result(w, kb, &session.answers, Format::Text))?;
+                session.p.out.write_all(&text)?;
+                if session.offer_back_after_emergency()? {
+                    continue;
+                }
+                break Finished::Emergency;
+            }
+        }
     };
+    let answers = session.answers.clone();
+    drop(session);
+    drop(prompts);
     let mut answers = answers;
+    let coached = matches!(finished, Finished::Questions { coached: true });
     if coached {
         crate::merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
     }
-    let mut out = anstream::stdout();
-    if coached {
-        write_coached(&mut out, kb, &answers, a.format)?;
-    } else {
-        render::write_result(&mut out, kb, &answers, a.format)?;
+    match finished {
+        Finished::Emergency => {}
+        Finished::Questions { .. } if json => {
+            if coached {
+                write_coached_json(&mut out, kb, &answers)?;
+            } else {
+                render::write_result(&mut out, kb, &answers, Format::Json)?;
+            }
+        }
+        Finished::Questions { .. } => {
+            if coached {
+                let plan = spotter_coach::make_plan(kb, &answers, None)?;
+                coach_out::write_summary(&mut out, kb, &plan)?;
+                let stdin = std::io::stdin();
+                let mut input = stdin.lock();
+                if FullResult.ask(&mut input, &mut out, echo)? {
+                    render::write_result(&mut out, kb, &answers, Format::Text)?;
+                    writeln!(out)?;
+                    coach_out::write_plan(&mut out, kb, &plan, Format::Text)?;
+                }
+            } else {
+                render::write_result(&mut out, kb, &answers, Format::Text)?;
+            }
+        }
     }
+    let tier = tier_only(kb, &answers);
     if let Some(path) = &a.save {
         save_answers(path, &answers)?;
-        let note = format!("Your answers are saved in {}; `spotter triage --answers {0}` shows this result again.", path.display());
-        if a.format == Format::Json {
-            writeln!(anstream::stderr(), "{note}")?;
-        } else {
-            writeln!(out, "\n{}", style::wrap(&note, style::width(), "", ""))?;
-        }
+    }
+    let note = closing_note(a.save.as_deref(), tier);
+    if note.is_empty() {
+        return Ok(());
+    }
+    if json {
+        writeln!(anstream::stderr(), "{note}")?;
+    } else {
+        writeln!(out, "\n{}", style::wrap(&note, style::width(), "", ""))?;
     }
     Ok(())
 }
 
-/// Writes the answers next to their final place, then renames, so a crash never leaves half a file.
+enum Finished {
+    Questions { coached: bool },
+    Emergency,
+}
+
+/// What a text writer wrote, as bytes (so it can go to the prompt stream).
+fn rendered(f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    f(&mut buf)?;
+    Ok(buf)
+}
+
+/// Where the answers are and what to run next: the card and the warm-up timer when there is a
+/// plan to train with, the triage result again otherwise.
+fn closing_note(saved: Option<&Path>, tier: Tier) -> String {
+    let file = saved.map(|p| p.display().to_string());
+    let name = file.clone().unwrap_or_else(|| "answers.json".to_string());
+    let keep = match &file {
+        Some(f) => format!("Your answers are saved in {f}. "),
+        // At an emergency, nothing should stand between the person and the phone.
+        None if tier == Tier::Emergency => return String::new(),
+        None => "To keep these answers, run `spotter check --save answers.json`. ".to_string(),
+    };
+    if tier == Tier::Emergency {
+        return keep.trim_end().to_string();
+    }
+    let next = if spotter_coach::causes::coaching_allowed(tier) {
+        format!(
+            "Next: `spotter plan --answers {name} --card card.pdf` makes a one-page card of your plan to take to the gym, \
+             and `spotter warmup --answers {name}` runs the warm-up with a timer."
+        )
+    } else {
+        format!("`spotter triage --answers {name}` shows this result again.")
+    };
+    keep + &next
+}
+
+/// Writes the answers whole or not at all (a temporary file in the same folder, renamed).
 fn save_answers(path: &Path, answers: &Answers) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(&answers.to_json())? + "\n";
-    let tmp = path.with_extension("json.partial");
-    std::fs::write(&tmp, text).map_err(|e| input_error(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| input_error(format!("cannot save answers to {}: {e}", path.display())))?;
-    Ok(())
+    crate::output::write_atomic("--save", path, text.as_bytes())
 }
 
-/// The triage result, then (because the person chose to go on) the causes and the plan. In JSON,
-/// the triage document with a `plan` field added.
-fn write_coached(out: &mut dyn Write, kb: &Kb, answers: &Answers, format: Format) -> anyhow::Result<()> {
+/// The triage document with a `plan` field added.
+fn write_coached_json(out: &mut dyn Write, kb: &Kb, answers: &Answers) -> anyhow::Result<()> {
     let plan = spotter_coach::make_plan(kb, answers, None)?;
-    match format {
-        Format::Json => {
-            let t = spotter_triage::triage(kb, answers);
-            let raise = spotter_triage::could_raise(kb, answers, t.tier);
-            let mut doc = serde_json::to_value(render::to_json(kb, &t, &raise))?;
-            doc["plan"] = serde_json::to_value(coach_out::plan_json(kb, &plan))?;
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Text => {
-            render::write_result(out, kb, answers, Format::Text)?;
-            writeln!(out)?;
-            coach_out::write_plan(out, kb, &plan, Format::Text)?;
-        }
-    }
+    let t = spotter_triage::triage(kb, answers);
+    let raise = spotter_triage::could_raise(kb, answers, t.tier);
+    let mut doc = serde_json::to_value(render::to_json(kb, &t, &raise, answers))?;
+    doc["plan"] = serde_json::to_value(coach_out::plan_json(kb, &plan))?;
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
     Ok(())
 }
 
-/// Asks every question that can matter and returns the answers, and whether the person went on
-/// to the cause finder (only offered when triage allows coaching).
-pub fn ask_all(kb: &Kb, input: impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<(Answers, bool)> {
-    let width = style::width();
-    let mut p = Prompter { input, out, echo, width };
-    writeln!(p.out, "{}", paint(style::BOLD, "Spotter check: does this back pain need a doctor, and how soon?"))?;
-    let intro = "A few questions, one at a time. Answer y or n, a number, or the number of a choice. \
-                 Type ? to see the help again. If you feel very unwell right now, stop and call your \
-                 emergency number.";
-    writeln!(p.out, "{}", style::wrap(intro, width, "", ""))?;
+/// Why [`Session::run`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Every question that can matter was asked; `coached`: the person went on to the cause finder.
+    Done { coached: bool },
+    /// The last answer made this an emergency: show the result now.
+    Emergency,
+}
 
-    let mut answers = Answers::new();
-    let mut section: Option<&str> = None;
-    let mut emergency_said = false;
-    let mut number = 0;
-    for item in kb.items.iter().filter(|i| !i.coaching) {
-        if !should_ask(kb, item, &answers) {
-            continue;
+/// One question of the check, in the order they are asked.
+#[derive(Clone, Copy)]
+enum Step<'k> {
+    Triage(&'k Item),
+    /// "Go on to the cause finder and plan?"
+    GoOn,
+    Coaching(&'k Item),
+}
+
+/// The questionnaire: the questions in order, the answers so far and the way back through them.
+pub struct Session<'k, 'o, R> {
+    kb: &'k Kb,
+    p: Prompter<'o, R>,
+    steps: Vec<Step<'k>>,
+    pos: usize,
+    pub answers: Answers,
+    /// The questions answered (or skipped), each with the answers from before it: "back" returns
+    /// to the last one and undoes it.
+    history: Vec<(usize, Answers, bool)>,
+    go_on: bool,
+    go_on_item: Item,
+    section: Option<&'k str>,
+}
+
+impl<'k, 'o, R: BufRead> Session<'k, 'o, R> {
+    pub fn new(kb: &'k Kb, input: R, out: &'o mut dyn Write, echo: bool) -> Self {
+        let width = style::width();
+        let mut steps: Vec<Step<'k>> = kb.items.iter().filter(|i| !i.coaching).map(Step::Triage).collect();
+        steps.push(Step::GoOn);
+        steps.extend(kb.items.iter().filter(|i| i.coaching).map(Step::Coaching));
+        let go_on_item = spotter_kb::Item {
+            id: "go_on_to_plan".into(),
+            section: String::new(),
+            kind: ItemKind::Bool,
+            question: String::new(),
+            help: None,
+            safety_critical: false,
+            ask_if: None,
+            required_if: None,
+            offer_from: None,
+            say: None,
+            sources: Vec::new(),
+            coaching: true,
+        };
+        Session {
+            kb,
+            p: Prompter { input, out, echo, width },
+            steps,
+            pos: 0,
+            answers: Answers::new(),
+            history: Vec::new(),
+            go_on: false,
+            go_on_item,
+            section: None,
         }
-        number += 1;
-        p.ask_in_section(kb, item, number, &mut section, &mut answers)?;
-        if !emergency_said && tier_only(kb, &answers) == Tier::Emergency {
-            emergency_said = true;
-            let left = kb.items.iter().filter(|i| should_ask(kb, i, &answers) && answers.get(&i.id).is_none()).count();
-            let msg = format!(
-                "That answer is an emergency sign. Get to an emergency department or call your emergency number now. \
-                 {} so you can tell them everything; press Ctrl-C to stop now if you are getting help.",
-                match left {
-                    0 => "There are no more questions".to_string(),
-                    1 => "One safety question is left".to_string(),
-                    n => format!("{n} safety questions are left"),
+    }
+
+    pub fn intro(&mut self) -> std::io::Result<()> {
+        writeln!(self.p.out, "{}", paint(style::BOLD, "Spotter check: does this back pain need a doctor, and how soon?"))?;
+        let intro = "A few questions, one at a time. Answer y or n, a number, or the number of a choice. \
+                     Type ? to see the help again, or b to go back and change your last answer. If you feel very \
+                     unwell right now, stop and call your emergency number.";
+        writeln!(self.p.out, "{}", style::wrap(intro, self.p.width, "", ""))
+    }
+
+    /// Whether the step at `pos` is asked, given the answers so far.
+    fn applies(&self, step: Step<'_>) -> bool {
+        match step {
+            Step::Triage(item) => should_ask(self.kb, item, &self.answers),
+            Step::GoOn => spotter_coach::causes::coaching_allowed(tier_only(self.kb, &self.answers)),
+            Step::Coaching(item) => self.go_on && item.ask_if.as_ref().is_none_or(|c| eval::holds(c, &self.answers)),
+        }
+    }
+
+    /// Asks the questions from where the session is, until all that can matter are answered or
+    /// an answer makes this an emergency.
+    pub fn run(&mut self) -> anyhow::Result<Stop> {
+        while self.pos < self.steps.len() {
+            let step = self.steps[self.pos];
+            if !self.applies(step) {
+                self.pos += 1;
+                continue;
+            }
+            let number = self.history.len() + 1;
+            let before = (self.answers.clone(), self.go_on);
+            let reply = match step {
+                Step::Triage(item) | Step::Coaching(item) => {
+                    self.heading(item)?;
+                    let must = item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, &self.answers));
+                    let offered = offered_values(item, &self.answers);
+                    self.p.ask(item, offered.as_deref(), number, must, !self.history.is_empty())?
                 }
-            );
-            writeln!(p.out, "\n{}", paint(style::tier(Tier::Emergency), " ! "))?;
-            writeln!(p.out, "{}", paint(style::tier_text(Tier::Emergency), &style::wrap(&msg, width, "", "")))?;
+                Step::GoOn => {
+                    let tier = tier_only(self.kb, &self.answers);
+                    self.go_on_item.question = if tier == Tier::SelfCare {
+                        "No warning sign needs a doctor. Go on to find out why your back took the load and get your leg-day plan?"
+                    } else {
+                        "Book a professional (see below). Meanwhile, go on to see what may have caused it and get gentle movement for now?"
+                    }
+                    .into();
+                    writeln!(self.p.out)?;
+                    let item = self.go_on_item.clone();
+                    self.p.ask(&item, None, number, false, !self.history.is_empty())?
+                }
+            };
+            match reply {
+                Reply::Back => {
+                    if let Some((pos, answers, go_on)) = self.history.pop() {
+                        self.pos = pos;
+                        self.answers = answers;
+                        self.go_on = go_on;
+                        self.section = None;
+                        writeln!(self.p.out, "{}", paint(style::DIM, "    Back to the question before."))?;
+                    }
+                    continue;
+                }
+                Reply::Answer(answer) => {
+                    match (step, answer) {
+                        (Step::GoOn, a) => {
+                            self.go_on = a == Some(Answer::Bool(true));
+                            if !self.go_on {
+                                self.history.push((self.pos, before.0, before.1));
+                                return Ok(Stop::Done { coached: false });
+                            }
+                        }
+                        (Step::Triage(item) | Step::Coaching(item), Some(a)) => self.answers.set_unchecked(&item.id, a),
+                        (_, None) => {}
+                    }
+                    self.history.push((self.pos, before.0, before.1));
+                    self.pos += 1;
+                    if matches!(step, Step::Triage(_)) && tier_only(self.kb, &self.answers) == Tier::Emergency {
+                        return Ok(Stop::Emergency);
+                    }
+                }
+            }
         }
+        Ok(Stop::Done { coached: self.go_on })
     }
 
-    // Coaching only when triage allows it, and only if the person wants it.
-    let tier = tier_only(kb, &answers);
-    if !spotter_coach::causes::coaching_allowed(tier) {
-        return Ok((answers, false));
-    }
-    let offer = if tier == Tier::SelfCare {
-        "No warning sign needs a doctor. Go on to find out why your back took the load and get your leg-day plan?"
-    } else {
-        "Book a professional (see below). Meanwhile, go on to see what may have caused it and get gentle movement for now?"
-    };
-    let go_on = spotter_kb::Item {
-        id: "go_on_to_plan".into(),
-        section: String::new(),
-        kind: ItemKind::Bool,
-        question: offer.into(),
-        help: None,
-        safety_critical: false,
-        ask_if: None,
-        required_if: None,
-        say: None,
-        sources: Vec::new(),
-        coaching: true,
-    };
-    writeln!(p.out)?;
-    if p.ask(&go_on, number + 1, false)? != Some(Answer::Bool(true)) {
-        return Ok((answers, false));
-    }
-    for item in kb.items.iter().filter(|i| i.coaching) {
-        if let Some(c) = &item.ask_if
-            && !eval::holds(c, &answers)
-        {
-            continue;
+    /// After the emergency result was shown: a way back for an answer typed by mistake. The
+    /// result stands if the person types anything else, presses Enter, or the input ends.
+    pub fn offer_back_after_emergency(&mut self) -> anyhow::Result<bool> {
+        writeln!(self.p.out)?;
+        let msg = "Typed that last answer by mistake? Type b to go back and change it. Otherwise press Enter: the result above stands.";
+        writeln!(self.p.out, "{}", style::wrap(msg, self.p.width, "", ""))?;
+        write!(self.p.out, "    {} ", paint(style::PROMPT, "Enter or b >"))?;
+        self.p.out.flush()?;
+        let Some(reply) = read_reply(&mut self.p.input)? else {
+            writeln!(self.p.out)?;
+            return Ok(false);
+        };
+        let reply = reply.trim();
+        if self.p.echo {
+            writeln!(self.p.out, "{reply}")?;
         }
-        number += 1;
-        p.ask_in_section(kb, item, number, &mut section, &mut answers)?;
+        if is_back(reply)
+            && let Some((pos, answers, go_on)) = self.history.pop()
+        {
+            self.pos = pos;
+            self.answers = answers;
+            self.go_on = go_on;
+            self.section = None;
+            return Ok(true);
+        }
+        Ok(false)
     }
-    Ok((answers, true))
+
+    /// Prints the section heading when `item` starts a new section.
+    fn heading(&mut self, item: &'k Item) -> std::io::Result<()> {
+        if self.section != Some(item.section.as_str()) {
+            self.section = Some(&item.section);
+            if let Some(s) = self.kb.section(&item.section) {
+                writeln!(self.p.out, "\n{}", paint(style::HEADING, &s.title))?;
+                if let Some(intro) = &s.intro {
+                    writeln!(self.p.out, "{}", style::wrap(intro, self.p.width, "", ""))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The values a choice question offers: all of them, or for an item with `offer_from`, those
+/// picked in the earlier item (when it was answered with at least one).
+fn offered_values(item: &Item, answers: &Answers) -> Option<Vec<spotter_kb::Choice>> {
+    let from = item.offer_from.as_deref()?;
+    let ItemKind::Choice { values } = &item.kind else { return None };
+    let Some(Answer::Multi(picked)) = answers.get(from) else { return None };
+    let offered: Vec<spotter_kb::Choice> = values.iter().filter(|c| picked.contains(&c.id)).cloned().collect();
+    (!offered.is_empty()).then_some(offered)
+}
+
+fn is_back(reply: &str) -> bool {
+    matches!(reply.to_ascii_lowercase().as_str(), "b" | "back" | "<")
+}
+
+/// One line of input, at most [`MAX_REPLY_BYTES`]; `None` at the end of the input.
+fn read_reply<B: BufRead>(input: &mut B) -> anyhow::Result<Option<String>> {
+    let mut buf = Vec::new();
+    std::io::Read::take(input, MAX_REPLY_BYTES as u64 + 1).read_until(b'\n', &mut buf)?;
+    if buf.is_empty() {
+        return Ok(None);
+    }
+    if buf.len() > MAX_REPLY_BYTES && !buf.ends_with(b"\n") {
+        return Err(input_error(format!(
+            "a reply longer than {MAX_REPLY_BYTES} bytes came in: the input is not answers typed one per line; no result is given"
+        )));
+    }
+    match String::from_utf8(buf) {
+        Ok(s) if !s.contains('\0') => Ok(Some(s)),
+        _ => Err(input_error("the input is not text (a reply has bytes that are not UTF-8, or NUL bytes); no result is given")),
+    }
+}
+
+/// The offer of the whole result after the short summary.
+struct FullResult;
+
+impl FullResult {
+    /// Asks whether to show everything; `true` for f (or y, full, more).
+    fn ask(&self, input: &mut impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<bool> {
+        writeln!(out)?;
+        write!(out, "    {} ", paint(style::PROMPT, "f for the full result here, or Enter to finish >"))?;
+        out.flush()?;
+        let Some(reply) = read_reply(input)? else {
+            writeln!(out)?;
+            return Ok(false);
+        };
+        let reply = reply.trim().to_ascii_lowercase();
+        if echo {
+            writeln!(out, "{reply}")?;
+        }
+        Ok(matches!(reply.as_str(), "f" | "full" | "y" | "yes" | "more"))
+    }
 }
 
 /// Whether the question can still matter: safety-critical items always; follow-ups only when
@@ -186,56 +433,58 @@ struct Prompter<'o, R> {
     width: usize,
 }
 
-impl<'k, R: BufRead> Prompter<'_, R> {
-    /// Prints the section heading when `item` starts a new section, then asks it and records the
-    /// answer.
-    fn ask_in_section(&mut self, kb: &'k Kb, item: &'k Item, number: usize, section: &mut Option<&'k str>, answers: &mut Answers) -> anyhow::Result<()> {
-        if *section != Some(item.section.as_str()) {
-            *section = Some(&item.section);
-            if let Some(s) = kb.section(&item.section) {
-                writeln!(self.out, "\n{}", paint(style::HEADING, &s.title))?;
-                if let Some(intro) = &s.intro {
-                    writeln!(self.out, "{}", style::wrap(intro, self.width, "", ""))?;
-                }
-            }
-        }
-        let must = item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, answers));
-        if let Some(answer) = self.ask(item, number, must)? {
-            answers.set_unchecked(&item.id, answer);
-        }
-        Ok(())
-    }
+/// What the person typed at a question.
+enum Reply {
+    /// An answer, or `None` for a skipped question.
+    Answer(Option<Answer>),
+    /// Go back to the previous question.
+    Back,
+}
 
-    /// Asks one question until it gets a valid answer. `None`: skipped (only for items that are
-    /// not safety-critical).
-    fn ask(&mut self, item: &Item, number: usize, must_answer: bool) -> anyhow::Result<Option<Answer>> {
+impl<R: BufRead> Prompter<'_, R> {
+    /// Asks one question until it gets a valid answer, a skip (only for items that are not
+    /// safety-critical) or "back" (when there is a question before). `offered`: the choices to
+    /// show instead of all of the item's.
+    fn ask(&mut self, item: &Item, offered: Option<&[spotter_kb::Choice]>, number: usize, must_answer: bool, can_go_back: bool) -> anyhow::Result<Reply> {
         writeln!(self.out)?;
         let q = style::wrap(&item.question, self.width, &format!("{number:>2}. "), "    ");
         writeln!(self.out, "{}", paint(style::BOLD, &q))?;
         self.help(item)?;
+        let shown: Option<Item> = offered.map(|values| {
+            let mut it = item.clone();
+            it.kind = ItemKind::Choice { values: values.to_vec() };
+            it
+        });
+        let item = shown.as_ref().unwrap_or(item);
         if let ItemKind::Choice { values } | ItemKind::Multi { values } = &item.kind {
             for (i, c) in values.iter().enumerate() {
                 writeln!(self.out, "      {}) {}", i + 1, c.label)?;
             }
         }
+        let mut wrong = 0;
         loop {
             write!(self.out, "    {} ", paint(style::PROMPT, &format!("{} >", hint(item, must_answer))))?;
             self.out.flush()?;
-            let mut line = String::new();
-            let n = self.input.read_line(&mut line)?;
-            if n == 0 {
+            let Some(line) = read_reply(&mut self.input)? else {
                 writeln!(self.out)?;
                 return Err(input_error(format!(
                     "the answers ended before question `{}` was answered; no result is given without every safety question",
                     item.id
                 )));
-            }
+            };
             let reply = line.trim();
             if self.echo {
                 writeln!(self.out, "{reply}")?;
             }
             if reply == "?" {
                 self.help(item)?;
+                continue;
+            }
+            if is_back(reply) {
+                if can_go_back {
+                    return Ok(Reply::Back);
+                }
+                writeln!(self.out, "    {}", paint(style::DIM, "This is the first question: there is nothing to go back to."))?;
                 continue;
             }
             if reply.eq_ignore_ascii_case("skip") {
@@ -252,11 +501,20 @@ impl<'k, R: BufRead> Prompter<'_, R> {
                     )?;
                     continue;
                 }
-                return Ok(None);
+                return Ok(Reply::Answer(None));
             }
             match parse_reply(item, reply) {
-                Ok(a) => return Ok(Some(a)),
-                Err(msg) => writeln!(self.out, "    {}", paint(style::ERROR, &msg))?,
+                Ok(a) => return Ok(Reply::Answer(Some(a))),
+                Err(msg) => {
+                    writeln!(self.out, "    {}", paint(style::ERROR, &msg))?;
+                    wrong += 1;
+                    if self.echo && wrong >= MAX_WRONG_PIPED_REPLIES {
+                        return Err(input_error(format!(
+                            "{wrong} replies in a row to question `{}` were not answers to it; the piped-in answers do not fit the questions, so no result is given",
+                            item.id
+                        )));
+                    }
+                }
             }
         }
     }
@@ -281,7 +539,8 @@ fn hint(item: &Item, must_answer: bool) -> String {
     }
 }
 
-/// Reads one reply; the error says what to type instead.
+/// Reads one reply; the error says what to type instead. A choice is read against the choices
+/// `item` has (the ones offered).
 pub fn parse_reply(item: &Item, reply: &str) -> Result<Answer, String> {
     let lower = reply.to_ascii_lowercase();
     match &item.kind {

@@ -240,6 +240,43 @@ pub fn dose(i: &spotter_coach::PlanItem<'_>) -> String {
     }
 }
 
+/// The result of a check in a dozen lines: the tier, the likely causes, and what the plan holds.
+/// The whole of it (reasons, evidence, every drill) is `write_result` and `write_plan`.
+pub fn write_summary(out: &mut dyn Write, kb: &Kb, plan: &Plan<'_>) -> anyhow::Result<()> {
+    let width = style::width();
+    let _ = kb;
+    write_tier_line(out, plan.triage.tier, &plan.triage.info.label, &plan.triage.info.headline)?;
+    if let Some(advice) = &plan.advice {
+        writeln!(out, "{}\n", paint(style::BOLD, &style::wrap(advice, width, "", "")))?;
+    }
+    writeln!(out, "{}", paint(style::HEADING, "Likely causes"))?;
+    if plan.causes.is_empty() {
+        writeln!(out, "  Nothing you answered points to a training cause.")?;
+    }
+    for (i, r) in plan.causes.iter().take(3).enumerate() {
+        writeln!(out, "{}", style::wrap(&format!("{} (score {})", r.cause.name, r.score), width, &format!("  {}. ", i + 1), "     "))?;
+    }
+    if plan.causes.len() > 3 {
+        let n = plan.causes.len() - 3;
+        writeln!(out, "  and {n} more {}", if n == 1 { "cause" } else { "causes" })?;
+    }
+    writeln!(out, "\n{}", paint(style::HEADING, "Your plan"))?;
+    for b in &plan.blocks {
+        let gentle = plan.triage.tier == Tier::SeeProfessional && b.id == spotter_coach::BlockId::Warmup;
+        let title = if gentle { "Gentle movement today" } else { b.id.title() };
+        let n = b.items.len();
+        let what = match b.id {
+            spotter_coach::BlockId::ExerciseCues => if n == 1 { "1 lift".to_string() } else { format!("{n} lifts") },
+            spotter_coach::BlockId::Daily => if n == 1 { "1 habit".to_string() } else { format!("{n} habits") },
+            _ => if n == 1 { "1 exercise".to_string() } else { format!("{n} exercises") },
+        };
+        let time = if b.id == spotter_coach::BlockId::Warmup { format!(", {}", clock(plan.warmup_budget_seconds)) } else { String::new() };
+        let names: Vec<&str> = b.items.iter().map(|i| i.name).collect();
+        writeln!(out, "{}", style::wrap(&format!("{title} ({what}{time}): {}", names.join(", ")), width, "  - ", "    "))?;
+    }
+    Ok(())
+}
+
 pub fn write_plan(out: &mut dyn Write, kb: &Kb, plan: &Plan<'_>, format: Format) -> anyhow::Result<()> {
     if format == Format::Json {
         serde_json::to_writer_pretty(&mut *out, &plan_json(kb, plan))?;

@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod coach_out;
 mod demo;
+mod output;
 mod player;
 mod plot;
 mod render;
@@ -83,22 +84,50 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Reads a file, or standard input for `-`.
-pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| input_error(format!("cannot read the answers from standard input: {e}")))?;
-        Ok(s)
+/// Reads a text file, or standard input for `-`, of at most `limit` bytes: a device, a pipe that
+/// never ends or a wrong file is stopped at the limit (with a message naming it) instead of filling
+/// the memory. `what` names the input in messages ("--answers", "--analysis").
+pub fn read_input_limited(path: &std::path::Path, limit: usize, what: &str) -> anyhow::Result<String> {
+    let source = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
+    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
-        std::fs::read_to_string(path).map_err(|e| input_error(format!("cannot read answers file {}: {e}", path.display())))
+        if path.is_dir() {
+            return Err(input_error(format!("{what} {source}: is a folder, not a file")));
+        }
+        Box::new(std::fs::File::open(path).map_err(|e| input_error(format!("{what}: cannot read {source}: {e}")))?)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| input_error(format!("{what}: cannot read {source}: {e}")))?;
+    if bytes.len() > limit {
+        return Err(input_error(format!(
+            "{what} {source}: larger than {}, the limit for this input; is it the right file?",
+            human_bytes(limit)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        input_error(format!("{what} {source}: not a text file (not UTF-8 at byte {})", e.utf8_error().valid_up_to()))
+    })
+}
+
+/// "4 MiB", "512 KiB", "100 bytes".
+pub fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n % 1024 == 0 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
     }
 }
 
-/// Reads and checks a complete answers file (every safety-critical item present).
+/// Reads and checks a complete answers file (every safety-critical item present, unless an
+/// emergency rule already fires on what is there).
 fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triage::Answers> {
-    let text = read_input(path)?;
+    let text = read_input_limited(path, spotter_triage::MAX_ANSWERS_BYTES, "--answers")?;
     spotter_triage::parse_complete_answers_json(kb, &text).map_err(|e| {
         let source = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
         input_error(format!("invalid answers in {source}: {e}"))
@@ -108,21 +137,8 @@ fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triag
 /// Adds the observations of a `spotter analyze` JSON file to the answers' `observations`.
 pub fn merge_analysis(kb: &Kb, answers: &mut spotter_triage::Answers, path: Option<&std::path::Path>) -> anyhow::Result<()> {
     let Some(path) = path else { return Ok(()) };
-    let text = read_input(path)?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| input_error(format!("--analysis {}: not valid JSON: {e}", path.display())))?;
-    let Some(list) = v.get("observations").and_then(|o| o.as_array()) else {
-        return Err(input_error(format!("--analysis {}: no `observations` list; give the JSON output of `spotter analyze`", path.display())));
-    };
-    let mut all: Vec<serde_json::Value> = match answers.get("observations") {
-        Some(spotter_triage::Answer::Multi(v)) => v.iter().cloned().map(serde_json::Value::String).collect(),
-        _ => Vec::new(),
-    };
-    all.extend(list.iter().cloned());
-    let merged = spotter_triage::check_answer(kb, "observations", &serde_json::Value::Array(all))
-        .map_err(|p| input_error(format!("--analysis {}: {p}", path.display())))?;
-    answers.set_unchecked("observations", merged);
-    Ok(())
+    let text = read_input_limited(path, spotter_triage::MAX_ANALYSIS_BYTES, "--analysis")?;
+    spotter_triage::merge_analysis_json(kb, answers, &text).map_err(|e| input_error(format!("--analysis {}: {e}", path.display())))
 }
 
 fn explain(kb: &Kb, a: &cli::ExplainArgs) -> anyhow::Result<()> {
@@ -133,14 +149,28 @@ fn explain(kb: &Kb, a: &cli::ExplainArgs) -> anyhow::Result<()> {
 }
 
 fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
+    // The card's name and folder are checked before any work: a typo fails at once.
+    if let Some(path) = &a.card {
+        output::check_extension("--card", path, &["pdf", "png", "svg"])?;
+        output::check_file("--card", path)?;
+        output::check_not_input("--card", path, &a.answers)?;
+        if let Some(analysis) = &a.analysis {
+            output::check_not_input("--card", path, analysis)?;
+        }
+    }
     let mut answers = read_answers(kb, &a.answers)?;
     merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
     let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
-    if let Some(path) = &a.card {
-        write_card(kb, &plan, path)?;
-    }
+    let card_note = match &a.card {
+        Some(path) => Some(write_card(kb, &plan, path)?),
+        None => None,
+    };
     let mut out = anstream::stdout();
     coach_out::write_plan(&mut out, kb, &plan, a.format)?;
+    if let Some(note) = card_note {
+        out.flush()?;
+        eprintln!("{note}");
+    }
     if a.play && plan.block(spotter_coach::BlockId::Warmup).is_some() {
         let opts = player::PlayOptions::default();
         player::play(&plan, &opts, &mut out)?;
@@ -148,22 +178,25 @@ fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Renders the printable card to `path`, in the format its extension names. The card is made in
-/// memory first, then written next to its place and renamed, so a failure leaves no half file.
-fn write_card(kb: &Kb, plan: &spotter_coach::Plan<'_>, path: &std::path::Path) -> anyhow::Result<()> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let bytes = match ext.as_deref() {
-        Some("pdf") => spotter_report::card_pdf(kb, plan),
-        // 2 pixels per point: 840 x 1190 for the A5 card, sharp on a phone screen.
-        Some("png") => spotter_report::card_png(kb, plan, 2.0),
-        Some("svg") => spotter_report::card_svg(kb, plan).map(String::into_bytes),
-        _ => return Err(input_error(format!("--card {}: the file must end in .pdf, .png or .svg", path.display()))),
-    }
-    .context("the card could not be made")?;
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(|e| input_error(format!("--card: cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| input_error(format!("--card: cannot write {}: {e}", path.display())))?;
-    Ok(())
+/// Renders the printable card to `path`, in the format its extension names, and says where it
+/// went ("Card written to card.pdf (one A5 page, PDF)"). The card is made in memory first, then
+/// written whole or not at all (`output::write_atomic`).
+fn write_card(kb: &Kb, plan: &spotter_coach::Plan<'_>, path: &std::path::Path) -> anyhow::Result<String> {
+    let ext = output::check_extension("--card", path, &["pdf", "png", "svg"])?;
+    let laid = spotter_report::lay_out(kb, plan).context("the card could not be made")?;
+    let (bytes, what) = match ext.as_str() {
+        "pdf" => (laid.pdf(), "PDF".to_string()),
+        // 2 pixels per point: 839 x 1191 for the A5 card, sharp on a phone screen.
+        "png" => {
+            let png = laid.png(2.0);
+            let size = png.as_ref().ok().and_then(|p| spotter_report::png_size_px(p));
+            (png, size.map_or("PNG".to_string(), |(w, h)| format!("PNG, {w} × {h} pixels")))
+        }
+        _ => (Ok(laid.svg().into_bytes()), "SVG".to_string()),
+    };
+    let bytes = bytes.context("the card could not be made")?;
+    output::write_atomic("--card", path, &bytes)?;
+    Ok(format!("Card written to {} (one A5 page, {what})", path.display()))
 }
 
 fn warmup(kb: &Kb, a: &cli::WarmupArgs) -> anyhow::Result<()> {

@@ -23,6 +23,9 @@ pub struct TriageJson<'a> {
     pub reasons: Vec<ReasonJson<'a>>,
     /// Items not answered that could make the result more urgent.
     pub unanswered_could_raise: Vec<CouldRaiseJson<'a>>,
+    /// Safety items (and follow-ups they need) that were not answered. Only an emergency result
+    /// can have any: an emergency never waits for the rest of the questionnaire.
+    pub not_answered: Vec<NotAnsweredJson<'a>>,
     pub disclaimer: &'a str,
     pub spotter_version: &'static str,
 }
@@ -53,7 +56,13 @@ pub struct CouldRaiseJson<'a> {
     pub up_to: Tier,
 }
 
-pub fn to_json<'a>(kb: &'a Kb, t: &'a Triage<'a>, raise: &'a [CouldRaise<'a>]) -> TriageJson<'a> {
+#[derive(Debug, Serialize)]
+pub struct NotAnsweredJson<'a> {
+    pub item: &'a str,
+    pub question: &'a str,
+}
+
+pub fn to_json<'a>(kb: &'a Kb, t: &'a Triage<'a>, raise: &'a [CouldRaise<'a>], answers: &Answers) -> TriageJson<'a> {
     TriageJson {
         tier: t.tier,
         label: &t.info.label,
@@ -82,6 +91,12 @@ pub fn to_json<'a>(kb: &'a Kb, t: &'a Triage<'a>, raise: &'a [CouldRaise<'a>]) -
             .iter()
             .map(|c| CouldRaiseJson { item: &c.item.id, question: &c.item.question, up_to: c.up_to })
             .collect(),
+        not_answered: answers
+            .not_answered_required(kb)
+            .into_iter()
+            .filter_map(|id| kb.item(id))
+            .map(|i| NotAnsweredJson { item: &i.id, question: &i.question })
+            .collect(),
         disclaimer: &kb.disclaimer,
         spotter_version: env!("CARGO_PKG_VERSION"),
     }
@@ -93,7 +108,7 @@ pub fn write_result(out: &mut dyn Write, kb: &Kb, answers: &Answers, format: For
     let raise = could_raise(kb, answers, t.tier);
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &to_json(kb, &t, &raise))?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(kb, &t, &raise, answers))?;
             writeln!(out)?;
         }
         Format::Text => write_text(out, kb, answers, &t, &raise)?,
@@ -129,7 +144,7 @@ fn write_text(out: &mut dyn Write, kb: &Kb, answers: &Answers, t: &Triage<'_>, r
         )?;
     }
     for f in &t.fired {
-        let tag = format!("[{}]", f.rule.tier);
+        let tag = format!("[{}]", kb.tier_info(f.rule.tier).label.to_lowercase());
         writeln!(
             out,
             "  {}  {}  {}",
@@ -150,11 +165,22 @@ fn write_text(out: &mut dyn Write, kb: &Kb, answers: &Answers, t: &Triage<'_>, r
         let sources: Vec<String> = f.rule.sources.iter().filter_map(|id| kb.source(id)).map(cite).collect();
         writeln!(out, "{}", paint(style::DIM, &style::wrap(&sources.join("; "), width, "       Sources: ", "       ")))?;
     }
+    let missing = answers.not_answered_required(kb);
+    if !missing.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", paint(style::HEADING, "Not asked, because this is already an emergency"))?;
+        writeln!(out, "{}", style::wrap("If any of these is true too, tell the people helping you:", width, "  ", "  "))?;
+        for id in missing {
+            if let Some(item) = kb.item(id) {
+                writeln!(out, "{}", style::wrap(&item.question, width, "  - ", "    "))?;
+            }
+        }
+    }
     if !raise.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", paint(style::HEADING, "Not answered, and could make this more urgent"))?;
         for c in raise {
-            let line = format!("{} ({}): could mean {}", c.item.question, c.item.id, c.up_to);
+            let line = format!("{} ({}): could mean {}", c.item.question, c.item.id, kb.tier_info(c.up_to).label.to_lowercase());
             writeln!(out, "{}", style::wrap(&line, width, "  - ", "    "))?;
         }
     }

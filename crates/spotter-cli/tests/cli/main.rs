@@ -146,7 +146,7 @@ mod triage {
         assert!(refused("[]").contains("must be one JSON object"));
         let out = spotter(&["triage", "--answers", "/nonexistent/answers.json"], "");
         assert_eq!(out.status.code(), Some(2));
-        assert!(text(&out.stderr).contains("cannot read answers file /nonexistent/answers.json"));
+        assert!(text(&out.stderr).contains("--answers: cannot read /nonexistent/answers.json"), "{}", text(&out.stderr));
     }
 
     #[test]
@@ -169,10 +169,11 @@ mod check {
     const ALL_CLEAR: &str = "30\nn\nn\n2\nn\nn\nn\nn\nn\nn\nn\nn\n1\nn\n1\n3\n4\n1,2\n1\n1\nn\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\nn\n";
 
     /// The seed story after ALL_CLEAR's triage answers: yes to going on; walking lunge and leg
-    /// curl today, pain in the lunge at the bottom, no warm-up, 8 h sitting, hands to the shins,
-    /// straight-leg raise 60 degrees, thigh horizontal, 25 s bridge, nothing seen.
+    /// curl today, pain in the lunge (the first of the two exercises offered) at the bottom, no
+    /// warm-up, 8 h sitting, hands to the shins, straight-leg raise 60 degrees, thigh
+    /// horizontal, 25 s bridge, nothing seen; then "f" for the full result after the summary.
     fn seed_story_script() -> String {
-        ALL_CLEAR.strip_suffix("n\n").expect("ends with the offer").to_string() + "y\n8,12\n8\n5\nn\n8\n4\n60\n2\n25\n0\n"
+        ALL_CLEAR.strip_suffix("n\n").expect("ends with the offer").to_string() + "y\n8,12\n1\n5\nn\n8\n4\n60\n2\n25\n0\nf\n"
     }
 
     #[test]
@@ -223,19 +224,86 @@ mod check {
     }
 
     #[test]
-    fn an_emergency_answer_is_announced_at_once_and_only_safety_questions_follow() {
-        // saddle numbness: yes; then the other 7 cauda-equina items, leg weakness and numbness.
-        let script = "30\nn\nn\n2\ny\nn\nn\nn\nn\nn\nn\nn\n1\n1\n";
+    fn an_emergency_answer_shows_the_result_at_once_even_if_the_input_ends() {
+        // Saddle numbness: yes, and the input ends right there.
+        let script = "30\nn\nn\n2\ny\n";
         let out = spotter(&["check"], script);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let s = text(&out.stdout);
-        let announced = s.find("That answer is an emergency sign").expect("announced");
-        let next_question = s.find("When you wipe after the toilet").expect("next question");
-        assert!(announced < next_question, "announced before the next question");
-        assert!(s.contains("9 safety questions are left"), "{s}");
-        assert!(!s.contains("How bad is the back pain"), "pain questions cannot change an emergency");
         assert!(s.contains("  EMERGENCY  "), "{s}");
         assert!(s.contains("What to say when you call"));
+        assert!(!s.contains("When you wipe after the toilet, does the paper feel different from normal, or can\n    you hardly feel it?\n    Yes"), "no further question asked: {s}");
+        assert!(s.contains("Not asked, because this is already an emergency"), "{s}");
+        assert!(s.contains("- When you wipe after the toilet"), "the missing items are listed: {s}");
+        // The same in JSON: one document on stdout with the missing items.
+        let v = json_of(&spotter(&["check", "--format", "json"], script));
+        assert_eq!(v["tier"], "emergency");
+        assert_eq!(rules(&v), ["E1"]);
+        let missing: Vec<&str> = v["not_answered"].as_array().unwrap().iter().map(|m| m["item"].as_str().unwrap()).collect();
+        assert!(missing.contains(&"altered_sensation_wiping") && missing.contains(&"leg_weakness"), "{missing:?}");
+    }
+
+    #[test]
+    fn an_answer_typed_by_mistake_can_be_taken_back() {
+        // "y" to saddle numbness, then b: the result was shown, the question comes back, and the
+        // check goes on to an all-clear self-care result.
+        let script = ALL_CLEAR.replacen("30\nn\nn\n2\nn\n", "30\nn\nn\n2\ny\nb\nn\n", 1);
+        let out = spotter(&["check"], &script);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        let first = s.find("  EMERGENCY  ").expect("shown at once");
+        assert!(s[first..].contains("  SELF-CARE  "), "{s}");
+        // Back from an ordinary question too: age 99 taken back and answered 30; numbers follow
+        // the questions asked, with no repeats.
+        let script = ALL_CLEAR.replacen("30\n", "99\nb\n30\n", 1);
+        let out = spotter(&["check", "--format", "json"], &script);
+        let v = json_of(&out);
+        assert_eq!(v["tier"], "self_care");
+        let prompts = text(&out.stderr);
+        assert!(prompts.contains("Back to the question before."), "{prompts}");
+        let numbers: Vec<&str> = prompts.lines().filter_map(|l| l.get(..4)).filter(|p| p.ends_with(". ") && p.trim_end_matches(". ").trim().parse::<u32>().is_ok()).collect();
+        assert!(numbers.len() > 20, "{numbers:?}");
+        // b was typed at question 2, so 1 and 2 were shown, then 1, 2, 3, ... without a repeat.
+        let numbers: Vec<u32> = numbers.iter().map(|p| p.trim_end_matches(". ").trim().parse().unwrap()).collect();
+        assert_eq!(numbers[..2], [1, 2]);
+        assert_eq!(numbers[2..], (1..=numbers.len() as u32 - 2).collect::<Vec<_>>(), "{numbers:?}");
+    }
+
+    #[test]
+    fn every_e_rule_gives_the_result_when_input_ends_right_after_the_answer() {
+        // For each E rule, a script that answers no/mildest until the firing answer and stops.
+        // Order of the first questions: age, trauma, chest, days, 8 cauda-equina items, leg
+        // weakness (1 none, 2 one leg, 3 both), foot drop, numbness (1 none, 2 one leg, 3 both).
+        let base = ["30", "n", "n", "2"];
+        let ce = |k: usize| -> Vec<&str> { let mut v = vec!["n"; 8]; v[k] = "y"; v.truncate(k + 1); v };
+        let mut cases: Vec<(String, &str)> = Vec::new();
+        for k in 0..7 {
+            cases.push(([&base[..], &ce(k)].concat().join("\n") + "\n", "E1"));
+        }
+        cases.push(("30\ny\n".into(), "E5"));
+        cases.push(("30\nn\ny\n".into(), "E6"));
+        let no_ce = vec!["n"; 8];
+        cases.push(([&base[..], &no_ce[..], &["3"]].concat().join("\n") + "\n", "E2"));
+        cases.push(([&base[..], &no_ce[..], &["1", "n", "3"]].concat().join("\n") + "\n", "E2"));
+        // Sexual dysfunction (the 8th item) is urgent alone; then a leg symptom makes it E4.
+        let sex = ["n", "n", "n", "n", "n", "n", "n", "y"];
+        cases.push(([&base[..], &sex[..], &["1", "n", "2"]].concat().join("\n") + "\n", "E4"));
+        // Pain into the thigh (3) on both sides (3): after pain now, worst and its character.
+        cases.push(([&base[..], &no_ce[..], &["1", "n", "1", "3", "4", "1,2", "3", "3"]].concat().join("\n") + "\n", "E3"));
+        for (script, rule) in &cases {
+            for format in ["text", "json"] {
+                let out = spotter(&["check", "--format", format], script);
+                assert_eq!(out.status.code(), Some(0), "{rule} {format} {script:?}: {}", text(&out.stderr));
+                let s = text(&out.stdout);
+                if format == "json" {
+                    let v: Value = serde_json::from_str(&s).unwrap_or_else(|e| panic!("{e}: {s}"));
+                    assert_eq!(v["tier"], "emergency", "{rule}");
+                    assert!(rules(&v).contains(&rule.as_ref()), "{rule}: {:?}", rules(&v));
+                } else {
+                    assert!(s.contains("  EMERGENCY  ") && s.contains(&format!("  {rule} ")), "{rule}: {s}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -589,7 +657,7 @@ mod analyze {
         let dir = std::env::temp_dir().join(format!("spotter-analysis-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let analysis = dir.join("analysis.json");
-        std::fs::write(&analysis, r#"{"observations": ["chest_drops_forward"]}"#).unwrap();
+        std::fs::write(&analysis, r#"{"movement": "squat", "reps": [], "observations": ["chest_drops_forward"]}"#).unwrap();
         let base = json_of(&spotter(&["explain", "--answers", example("intake-self-care.json").to_str().unwrap(), "--format", "json"], ""));
         assert!(!base["causes"].as_array().unwrap().iter().any(|c| c["id"] == "forward_lean"));
         let v = json_of(&spotter(
@@ -766,3 +834,5 @@ mod video {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+mod bounded;
