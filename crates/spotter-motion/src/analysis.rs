@@ -6,6 +6,7 @@ use crate::body::SagittalBody;
 use crate::keypoints::bp;
 use crate::load::{self, ExternalLoad, Facing, L5s1Load, Lifter, LimitZone, SagittalPose};
 use crate::kinematics::{self, LEFT_LEG, Leg, RIGHT_LEG};
+use crate::plausibility::{self, RepNotes};
 use crate::reps::{self, RepFrames};
 use crate::thresholds::{FaultRule, Thresholds};
 use serde::Serialize;
@@ -231,10 +232,27 @@ pub fn analyze(body: &SagittalBody, opts: &Options, thresholds: &Thresholds) -> 
             (s, enter, leave)
         }
     };
-    let rep_frames: Vec<RepFrames> =
+    let found: Vec<RepFrames> =
         if opts.single_rep { reps::whole(&signal).into_iter().collect() } else { reps::segment(&signal, enter, leave) };
+    // A rep is reported only when its own frames pass (plausibility::rep_problem).
+    let has_src = |f: usize| if opts.movement == Movement::Hinge { lean[f].is_some() } else { hip_y[f].is_some() };
+    let mut left_out = RepNotes::default();
+    let rep_frames: Vec<RepFrames> = found
+        .into_iter()
+        .filter(|r| match plausibility::rep_problem(body, *r, &has_src) {
+            None => true,
+            Some(why) => {
+                left_out.push(body.t[r.bottom], why);
+                false
+            }
+        })
+        .collect();
+    let left_out_count = left_out.count();
+    diagnostics.extend(left_out.into_notes());
     if rep_frames.is_empty() {
-        diagnostics.push(format!("no repetition found: the {} never went deep enough to count", opts.movement.id()));
+        let usable: Vec<f64> = (0..n).filter(|&f| has_src(f)).map(|f| body.t[f]).collect();
+        let span = usable.last().zip(usable.first()).map_or(0.0, |(b, a)| b - a);
+        diagnostics.push(plausibility::no_rep_note(opts.movement.id(), usable.len(), span, left_out_count));
     }
 
     let yaw_deg = body.camera_yaw_rad.map(deg);
@@ -476,6 +494,7 @@ pub(crate) fn frame_loads(body: &SagittalBody, opts: &Options, diagnostics: &mut
             }
         })
         .collect();
+    let mut accels: Vec<Option<load::Accelerations>> = vec![None; n];
     if opts.dynamic && n >= 3 {
         // Accelerations of the upper-body centre of mass and the load point, by central
         // differences of the (already low-pass filtered) positions, over runs of complete frames.
@@ -505,12 +524,44 @@ pub(crate) fn frame_loads(body: &SagittalBody, opts: &Options, diagnostics: &mut
                     && let Ok(l) = load::l5s1_dynamic(&opts.lifter, &opts.load, &p, &accel)
                 {
                     *slot = Some(l);
+                    accels[start + k] = Some(accel);
                 }
             }
         }
     }
     if let Some((f, e)) = first_error {
         diagnostics.push(format!("the load model skipped frames it could not model (first at {:.2} s: {e})", body.t[f]));
+    }
+    // The physical envelope: this model cannot give a negative disc compression from a real
+    // movement (the muscles only add to it); a frame that gives one is left out, naming its input.
+    let mut outside: Option<(usize, usize, String)> = None;
+    for (f, slot) in loads.iter_mut().enumerate() {
+        let Some(l) = slot else { continue };
+        let finite = [l.moment_nm, l.compression_n, l.shear_n_neutral, l.shear_n_flexed].iter().all(|v| v.is_finite());
+        if finite && l.compression_n >= 0.0 {
+            continue;
+        }
+        let cause = match accels[f] {
+            Some(a) => {
+                let g = |v: [f64; 2]| (v[0].hypot(v[1])) / load::GRAVITY_M_S2;
+                format!(
+                    "the upper body's acceleration read from the landmark motion, {:.1} g (and {:.1} g at the load), pulls the trunk apart, which a lifter's movement cannot do; jerky or wrong landmarks are the likely cause",
+                    g(a.upper_body_com_m_s2),
+                    g(a.load_m_s2)
+                )
+            }
+            None => format!("the trunk angle of {:.0} degrees from vertical", l.trunk_angle_rad.to_degrees()),
+        };
+        let what = format!("a disc compression of {} N, which this model cannot give: {cause}", crate::plausibility::short_number(l.compression_n));
+        match &mut outside {
+            Some((_, count, _)) => *count += 1,
+            None => outside = Some((f, 1, what)),
+        }
+        *slot = None;
+    }
+    if let Some((f, count, what)) = outside {
+        let frames = if count == 1 { "1 frame".to_string() } else { format!("{count} frames") };
+        diagnostics.push(format!("the load of {frames} is left out as outside the physical envelope (first at {:.2} s: {what})", body.t[f]));
     }
     loads
 }

@@ -9,6 +9,7 @@
 
 use crate::filter;
 use crate::keypoints::{KeypointSequence, Layout, bp};
+use crate::plausibility::FrameGate;
 
 /// A point in the sagittal plane, in metres: x forward (the way the lifter faces), y up.
 pub type P2 = [f64; 2];
@@ -124,6 +125,9 @@ impl SagittalBody {
         }
         let n = seq.frames.len();
         let (w, h) = (f64::from(seq.width), f64::from(seq.height));
+        // Frames that fail the plausibility gates count as frames without a person.
+        let mut gate = FrameGate::new(seq.width, seq.height, seq.layout);
+        let keep: Vec<bool> = seq.frames.iter().map(|f| gate.check(f)).collect();
         // Pixel positions (x right, y up) of the tracked landmarks, before cleaning.
         let mut raw: Vec<Vec<Option<P2>>> = vec![Vec::new(); 33];
         for &lm in &TRACKED {
@@ -134,8 +138,9 @@ impl SagittalBody {
             raw[lm] = seq
                 .frames
                 .iter()
-                .map(|f| {
-                    let k = f.landmarks.as_ref()?.get(src?)?;
+                .zip(&keep)
+                .map(|(f, &keep)| {
+                    let k = f.landmarks.as_ref().filter(|_| keep)?.get(src?)?;
                     (k.visibility >= MIN_VISIBILITY).then_some([k.x * w, -k.y * h])
                 })
                 .collect();
@@ -145,6 +150,14 @@ impl SagittalBody {
             return Err(BodyError::NoPerson);
         }
         let mut diagnostics = Vec::new();
+        if person < n {
+            diagnostics.push(format!("no person in {} of {} frames", n - person, n));
+        }
+        diagnostics.extend(gate.notes());
+        if gate.passed() == 0 {
+            // Nothing plausible to measure: an empty body, so the report says why.
+            return Ok(SagittalBody::without_points(seq, diagnostics));
+        }
         let seen = |lm: usize| raw[lm].iter().filter(|p| p.is_some()).count();
         if seen(bp::LEFT_HIP) + seen(bp::RIGHT_HIP) == 0 {
             return Err(BodyError::Missing("hips"));
@@ -157,9 +170,6 @@ impl SagittalBody {
         }
         if seen(bp::LEFT_ANKLE) + seen(bp::RIGHT_ANKLE) == 0 {
             return Err(BodyError::Missing("ankles"));
-        }
-        if person < n {
-            diagnostics.push(format!("no person in {} of {} frames", n - person, n));
         }
 
         // Facing: toes ahead of heels (BlazePose), else the nose ahead of the ears.
@@ -221,6 +231,25 @@ impl SagittalBody {
             person_fraction: person as f64 / n as f64,
             diagnostics,
         })
+    }
+
+    /// A body with no landmark in any frame (every frame failed the plausibility gates).
+    fn without_points(seq: &KeypointSequence, diagnostics: Vec<String>) -> SagittalBody {
+        let n = seq.frames.len();
+        let mut tracks = vec![Vec::new(); 33];
+        for &lm in &TRACKED {
+            tracks[lm] = vec![None; n];
+        }
+        SagittalBody {
+            t: seq.frames.iter().map(|f| f.t).collect(),
+            fps: seq.fps,
+            tracks,
+            facing: 1.0,
+            metres_per_pixel: f64::NAN,
+            camera_yaw_rad: None,
+            person_fraction: 0.0,
+            diagnostics,
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -17,3 +17,4 @@ pub mod thresholds;
 pub mod analysis;
 pub mod mocap;
 pub mod stream;
+pub mod plausibility;

@@ -35,6 +35,7 @@ use crate::body::{ANKLE_TO_SHOULDER_OF_HEIGHT, BodyError, MAX_GAP_S, MIN_VISIBIL
 use crate::keypoints::reader::{FrameSink, Header};
 use crate::keypoints::{KeypointFrame, Layout, bp};
 use crate::kinematics::{self, LEFT_LEG, Leg, RIGHT_LEG};
+use crate::plausibility::{self, FrameGate, RepNotes};
 use crate::reps::RepFrames;
 use crate::thresholds::Thresholds;
 use filter::TrackFilter;
@@ -173,6 +174,7 @@ pub struct StreamAnalyzer {
     height: f64,
     layout: Layout,
     // Raw-frame figures.
+    gate: FrameGate,
     frames_in: usize,
     person: usize,
     seen: [usize; 17],
@@ -206,7 +208,11 @@ pub struct StreamAnalyzer {
     since_bottom: Option<(usize, SigSrc)>,
     last_bottom: Option<(usize, SigSrc)>,
     pending: Option<Pending>,
+    // Frames with the depth signal's source, and the first and last of their times.
+    usable: usize,
+    usable_t: Option<(f64, f64)>,
     // Output.
+    rep_notes: RepNotes,
     emitted: usize,
     complete: usize,
     load_note: Option<String>,
@@ -235,6 +241,7 @@ impl StreamAnalyzer {
             width: w,
             height: h,
             layout: header.layout,
+            gate: FrameGate::new(header.width, header.height, header.layout),
             frames_in: 0,
             person: 0,
             seen: [0; 17],
@@ -261,6 +268,9 @@ impl StreamAnalyzer {
             since_bottom: None,
             last_bottom: None,
             pending: None,
+            usable: 0,
+            usable_t: None,
+            rep_notes: RepNotes::default(),
             emitted: 0,
             complete: 0,
             load_note: None,
@@ -272,7 +282,8 @@ impl StreamAnalyzer {
 
     /// Takes the next frame; returns the reps this frame completed (usually none).
     pub fn push(&mut self, frame: &KeypointFrame) -> Vec<RepMeasures> {
-        let pts = self.raw_points(frame);
+        // A frame that fails the plausibility gates counts as a frame without a person.
+        let pts = if self.gate.check(frame) { self.raw_points(frame) } else { [None; 17] };
         self.raw_figures(frame, &pts);
         self.times.push_back(frame.t);
         for (k, p) in pts.iter().enumerate() {
@@ -309,12 +320,16 @@ impl StreamAnalyzer {
         if self.person < self.frames_in {
             diagnostics.push(format!("no person in {} of {} frames", self.frames_in - self.person, self.frames_in));
         }
+        diagnostics.extend(self.gate.notes());
         let leg_length_m = self.leg_length_m();
         if leg_length_m.is_none() {
             diagnostics.push("no frame shows hip, knee and ankle together: depth cannot be scaled".into());
         }
+        let left_out = self.rep_notes.count();
+        diagnostics.extend(std::mem::take(&mut self.rep_notes).into_notes());
         if self.emitted == 0 {
-            diagnostics.push(format!("no repetition found: the {} never went deep enough to count", self.opts.movement.id()));
+            let span = self.usable_t.map_or(0.0, |(a, b)| b - a);
+            diagnostics.push(plausibility::no_rep_note(self.opts.movement.id(), self.usable, span, left_out));
         }
         if let Some(n) = self.load_note.take() {
             diagnostics.push(n);
@@ -421,6 +436,10 @@ impl StreamAnalyzer {
         if self.person == 0 {
             return Err(BodyError::NoPerson);
         }
+        if self.gate.passed() == 0 {
+            // Nothing plausible to measure: the summary says why (as the batch path's empty body).
+            return Ok(());
+        }
         let seen = |lm: usize| self.seen[slot(lm)];
         for (l, r, what) in [
             (bp::LEFT_HIP, bp::RIGHT_HIP, "hips"),
@@ -453,6 +472,10 @@ impl StreamAnalyzer {
             let hip = mid(pts[slot(bp::LEFT_HIP)], pts[slot(bp::RIGHT_HIP)]);
             let shoulder = mid(pts[slot(bp::LEFT_SHOULDER)], pts[slot(bp::RIGHT_SHOULDER)]);
             let src = SigSrc { hip_y: hip.map(|h| h[1]), trunk: hip.zip(shoulder).map(|(h, s)| [s[0] - h[0], s[1] - h[1]]) };
+            if self.has_src(&src) {
+                self.usable += 1;
+                self.usable_t = Some(self.usable_t.map_or((t, t), |(a, _)| (a, t)));
+            }
             self.buf.push_back(Rec { t, pts, src });
             self.max_held = self.max_held.max(self.buf.len() + self.times.len());
             if !self.warm && self.t_first.is_some_and(|t0| t - t0 >= self.cfg.warmup_s) {
@@ -486,6 +509,14 @@ impl StreamAnalyzer {
         match self.opts.movement {
             Movement::Hinge => s.trunk.map(|d| (d[0] * self.est.facing).atan2(d[1]).to_degrees()),
             _ => Some((self.est.standing_px? - s.hip_y?) / self.est.leg_px?),
+        }
+    }
+
+    /// Whether a frame has what the depth signal is made from (as `analysis::analyze` counts it).
+    fn has_src(&self, s: &SigSrc) -> bool {
+        match self.opts.movement {
+            Movement::Hinge => s.trunk.is_some(),
+            _ => s.hip_y.is_some(),
         }
     }
 
@@ -682,6 +713,12 @@ impl StreamAnalyzer {
         let leg_len = self.leg_length_m();
         let camera = analysis::camera_check(self.yaw_rad().map(f64::to_degrees));
         let r = RepFrames { start: start - w0, bottom: bottom - w0, end: end - w0, partial };
+        // A rep is reported only when its own frames pass, as in the batch path.
+        let has_src = |f: usize| if self.opts.movement == Movement::Hinge { lean[f].is_some() } else { hip_y[f].is_some() };
+        if let Some(why) = plausibility::rep_problem(&body, r, &has_src) {
+            self.rep_notes.push(body.t[r.bottom], why);
+            return None;
+        }
         let mut m = analysis::measure_rep(&body, &self.opts, &self.thresholds, &lean, &hip_y, standing, leg_len, self.near(), self.emitted, r, camera.side_on);
         let mut notes = Vec::new();
         let loads = analysis::frame_loads(&body, &self.opts, &mut notes);
