@@ -167,6 +167,10 @@ pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
     if a.keyframes.is_some() || a.keypoints_out.is_some() {
         return Err(input_error("--keyframes and --keypoints-out need a video as input"));
     }
+    // The plot's name is checked before the input is read: a wrong path fails at once.
+    if let Some(path) = &a.plot {
+        crate::output::check_output("--plot", path, &["svg"], &a.input)?;
+    }
     let (seq, trial) = read_sequence(&a.input)?;
     analyze_and_write_markers(kb, a, &seq, trial.is_some(), trial.as_ref(), &mut anstream::stdout()).map(|_| ())
 }
@@ -175,10 +179,23 @@ pub fn run(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
 /// keypoints saved and the key frames drawn.
 fn run_video(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
     options(kb, a, false)?; // bad lifter numbers are reported before minutes of video work
+    // So are outputs that cannot be written (a missing folder, a file where a folder should be).
+    if let Some(path) = &a.plot {
+        crate::output::check_output("--plot", path, &["svg"], &a.input)?;
+    }
+    if let Some(path) = &a.keypoints_out {
+        crate::output::check_output("--keypoints-out", path, &["json"], &a.input)?;
+        if let Some(plot) = &a.plot {
+            crate::output::check_distinct(&[("--plot", plot), ("--keypoints-out", path)])?;
+        }
+    }
+    if let Some(dir) = &a.keyframes {
+        crate::output::check_dir("--keyframes", dir)?;
+    }
     let show_progress = a.format == Format::Text;
     let run = crate::video::run_pose(&a.input, &a.pose, show_progress)?;
     if let Some(path) = &a.keypoints_out {
-        crate::video::write_new_file(path, &serde_json::to_vec(&run.sequence.to_json())?)?;
+        crate::video::write_keypoints("--keypoints-out", path, &run.sequence)?;
     }
     for d in &run.report.diagnostics {
         eprintln!("note: {d}");
@@ -187,7 +204,11 @@ fn run_video(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(dir) = &a.keyframes {
         let written = crate::video::write_keyframes(&a.input, dir, &run.sequence, &analysis)?;
         if a.format == Format::Text {
-            eprintln!("{} key frame(s) written to {}", written.len(), dir.display());
+            if written.is_empty() {
+                eprintln!("No key frames written: no rep was found");
+            } else {
+                eprintln!("{} written to {}", crate::output::count(written.len() as u64, "key frame", "key frames"), dir.display());
+            }
         }
     }
     Ok(())

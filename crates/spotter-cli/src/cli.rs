@@ -86,11 +86,15 @@ pub enum Command {
                   When standard output is not a terminal, the player prints one line per change instead.")]
     Warmup(WarmupArgs),
 
-    /// Measure a squat, hinge or lunge set from keypoints or motion capture, rep by rep, down to the L5/S1 load
-    #[command(after_help = "Examples:\n  spotter analyze keypoints.json --exercise back_squat --body-mass 80 --height 1.80 --load 100 --load-position back\n  \
+    /// Measure a squat, hinge or lunge set from a video, keypoints or motion capture, rep by rep, down to the L5/S1 load
+    #[command(after_help = "Examples:\n  \
+                  spotter analyze examples/squat-side-gym-3s.mp4 --exercise back_squat --body-mass 80 --height 1.78 --keyframes frames/\n  \
+                  spotter analyze set.mov --exercise back_squat --body-mass 80 --height 1.80 --load 100 --keypoints-out set.json --plot set.svg\n  \
+                  spotter analyze keypoints.json --exercise back_squat --body-mass 80 --height 1.80 --load 100 --load-position back\n  \
                   spotter analyze m01_s01_e01_positions.txt.gz --exercise bodyweight_squat --body-mass 75 --height 1.75 --format json\n  \
                   spotter analyze keypoints.csv --exercise romanian_deadlift --body-mass 70 --height 1.70 --load 60 --load-position hands --plot set.svg\n\n\
-                  INPUT is keypoint JSON (spec or MediaPipe form), keypoint CSV, or a UI-PRMD Vicon marker file (.txt or .txt.gz).\n\
+                  INPUT is a video (.mp4, .mov, .m4v, .avi, .mkv, .webm: the pose step runs first, as `spotter pose`),\n\
+                  keypoint JSON (spec or MediaPipe form), keypoint CSV, or a UI-PRMD Vicon marker file (.txt or .txt.gz).\n\
                   Film from the side, at hip height: the view decides what can be measured.")]
     Analyze(AnalyzeArgs),
 
@@ -153,7 +157,7 @@ pub struct PlanArgs {
     pub analysis: Option<PathBuf>,
 
     /// Warm-up budget in minutes, 5 to 10 (default 5.5, the seed's quick routine)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub minutes: Option<f64>,
 
     /// Also write the one-page printable card: FILE.pdf, FILE.png or FILE.svg
@@ -176,19 +180,19 @@ pub struct WarmupArgs {
     pub answers: PathBuf,
 
     /// Warm-up budget in minutes, 5 to 10 (default 5.5)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub minutes: Option<f64>,
 
-    /// Clock speed: 1 is real time, 60 makes a minute pass in a second
-    #[arg(long, default_value = "1", value_name = "X")]
+    /// Clock speed, 0.01 to 1000000: 1 is real time, 60 makes a minute pass in a second
+    #[arg(long, default_value = "1", value_name = "X", allow_negative_numbers = true)]
     pub speed: f64,
 
     /// One line per change instead of the full-screen player
     #[arg(long)]
     pub plain: bool,
 
-    /// Get-ready countdown before the first drill, in seconds
-    #[arg(long, default_value = "5", value_name = "S")]
+    /// Get-ready countdown before the first drill, 0 to 600 seconds (0: none)
+    #[arg(long, default_value = "5", value_name = "S", allow_negative_numbers = true, value_parser = get_ready_seconds)]
     pub get_ready: u32,
 }
 
@@ -201,16 +205,16 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "ID")]
     pub exercise: String,
 
-    /// Body mass in kilograms
-    #[arg(long, value_name = "KG")]
+    /// Body mass in kilograms, 20 to 350
+    #[arg(long, value_name = "KG", allow_negative_numbers = true)]
     pub body_mass: f64,
 
-    /// Body height in metres (also sets the scale of keypoints)
-    #[arg(long, value_name = "M")]
+    /// Body height in metres, 1.0 to 2.5 (also sets the scale of keypoints)
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub height: f64,
 
-    /// External load in kilograms
-    #[arg(long, value_name = "KG", default_value = "0")]
+    /// External load in kilograms, 0 to 1000
+    #[arg(long, value_name = "KG", default_value = "0", allow_negative_numbers = true)]
     pub load: f64,
 
     /// Where the load is held: back, front_rack, hands, none (default: none without a load, back with one)
@@ -252,8 +256,8 @@ pub struct PoseModelArgs {
     #[arg(long, value_enum, default_value = "full")]
     pub model: ModelArg,
 
-    /// Threads for the pose networks (default: every core but one, which decodes, 1 to 4)
-    #[arg(long, value_name = "N")]
+    /// Threads for the pose networks, 1 to 64 (default: every core but one, at most 4; the other core decodes the video)
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = thread_count)]
     pub threads: Option<usize>,
 
     /// Folder holding the BlazePose model files (else $SPOTTER_MODELS, then node_modules/@mediapipe/pose near here or near the program)
@@ -328,4 +332,88 @@ pub struct CheckArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+/// The largest `--get-ready` countdown, seconds.
+pub const MAX_GET_READY_SECONDS: u32 = 600;
+
+/// The most `--threads` for the pose networks.
+pub const MAX_THREADS: usize = 64;
+
+/// `--get-ready S`: whole seconds, 0 to [`MAX_GET_READY_SECONDS`]; a negative number is read as a
+/// number (and refused by its range), not as a flag.
+fn get_ready_seconds(s: &str) -> Result<u32, String> {
+    match whole_number(s) {
+        Some(n) if (0..=i128::from(MAX_GET_READY_SECONDS)).contains(&n) => Ok(n as u32),
+        Some(n) => Err(format!("must be 0 to {MAX_GET_READY_SECONDS} seconds, got {n}")),
+        None => Err(format!("must be a whole number of seconds, 0 to {MAX_GET_READY_SECONDS}")),
+    }
+}
+
+/// `--threads N`: 1 to [`MAX_THREADS`].
+fn thread_count(s: &str) -> Result<usize, String> {
+    match whole_number(s) {
+        Some(n) if (1..=MAX_THREADS as i128).contains(&n) => Ok(n as usize),
+        Some(n) => Err(format!("must be 1 to {MAX_THREADS}, got {n}")),
+        None => Err(format!("must be a whole number, 1 to {MAX_THREADS}")),
+    }
+}
+
+/// A whole number in decimal digits with an optional sign (no fraction, no exponent).
+fn whole_number(s: &str) -> Option<i128> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if digits.is_empty() || digits.len() > 30 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("spotter").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn negative_numbers_are_values_of_every_numeric_flag() {
+        let Command::Analyze(a) = parse(&["analyze", "k.json", "--exercise", "back_squat", "--body-mass", "-5", "--height", "-1.8", "--load", "-10"]).unwrap().command else {
+            panic!("analyze")
+        };
+        assert_eq!((a.body_mass, a.height, a.load), (-5.0, -1.8, -10.0));
+        let Command::Plan(p) = parse(&["plan", "--answers", "a.json", "--minutes", "-5"]).unwrap().command else { panic!("plan") };
+        assert_eq!(p.minutes, Some(-5.0));
+        let Command::Warmup(w) = parse(&["warmup", "--answers", "a.json", "--minutes", "-6", "--speed", "-1e3"]).unwrap().command else {
+            panic!("warmup")
+        };
+        assert_eq!((w.minutes, w.speed), (Some(-6.0), -1000.0));
+    }
+
+    #[test]
+    fn whole_number_flags_say_their_range() {
+        let err = |args: &[&str]| parse(args).unwrap_err().to_string();
+        let e = err(&["warmup", "--answers", "a.json", "--get-ready", "-5"]);
+        assert!(e.contains("'--get-ready <S>'") && e.contains("must be 0 to 600 seconds, got -5"), "{e}");
+        let e = err(&["warmup", "--answers", "a.json", "--get-ready", "2.5"]);
+        assert!(e.contains("must be a whole number of seconds, 0 to 600"), "{e}");
+        for (n, said) in [("-1", "got -1"), ("0", "got 0"), ("65", "got 65"), ("99999999999999999999999", "got 99999999999999999999999")] {
+            let e = err(&["pose", "v.mp4", "-o", "k.json", "--threads", n]);
+            assert!(e.contains("'--threads <N>'") && e.contains(&format!("must be 1 to 64, {said}")), "{n}: {e}");
+        }
+        let e = err(&["pose", "v.mp4", "-o", "k.json", "--threads", "two"]);
+        assert!(e.contains("must be a whole number, 1 to 64"), "{e}");
+        let Command::Pose(p) = parse(&["pose", "v.mp4", "-o", "k.json", "--threads", "64"]).unwrap().command else { panic!("pose") };
+        assert_eq!(p.pose.threads, Some(64));
+        let Command::Warmup(w) = parse(&["warmup", "--answers", "a.json", "--get-ready", "0"]).unwrap().command else { panic!("warmup") };
+        assert_eq!(w.get_ready, 0);
+    }
+
+    #[test]
+    fn a_flag_after_a_numeric_flag_is_still_a_flag() {
+        // `allow_negative_numbers` takes only numbers: a forgotten value is not swallowed.
+        let e = parse(&["analyze", "k.json", "--exercise", "back_squat", "--body-mass", "--height", "1.8"]).unwrap_err();
+        assert!(e.to_string().contains("--body-mass <KG>"), "{e}");
+    }
 }

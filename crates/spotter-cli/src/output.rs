@@ -37,7 +37,10 @@ pub fn check_file(flag: &str, path: &Path) -> anyhow::Result<()> {
     match std::fs::metadata(&dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => return Err(input_error(format!("{flag} {shown}: {} is a file, not a folder", dir.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+            if let Some(file) = file_on_the_way(&dir) {
+                return Err(input_error(format!("{flag} {shown}: {} is a file, not a folder", file.display())));
+            }
             return Err(input_error(format!("{flag} {shown}: the folder {} does not exist", dir.display())));
         }
         Err(e) => return Err(input_error(format!("{flag} {shown}: cannot use the folder {}: {e}", dir.display()))),
@@ -70,7 +73,7 @@ pub fn check_dir(flag: &str, dir: &Path) -> anyhow::Result<()> {
             Ok(_) => {
                 return Err(input_error(format!("{flag} {shown}: cannot make this folder: {} is a file, not a folder", existing.display())));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match existing.parent() {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => match existing.parent() {
                 Some(p) if !p.as_os_str().is_empty() => existing = p.to_path_buf(),
                 _ => {
                     existing = PathBuf::from(".");
@@ -223,6 +226,15 @@ fn write_temp(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<
     Ok(tmp)
 }
 
+/// The nearest existing ancestor of `path` (itself included) if it is a file, not a folder: what
+/// stops a path like `notes.txt/frames/x.png` from being made.
+fn file_on_the_way(path: &Path) -> Option<PathBuf> {
+    path.ancestors().filter(|p| !p.as_os_str().is_empty()).find_map(|p| match std::fs::metadata(p) {
+        Ok(m) => Some((!m.is_dir()).then(|| p.to_path_buf())),
+        Err(_) => None,
+    })?
+}
+
 /// The folder a file goes into (`.` for a bare name).
 fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
@@ -233,8 +245,10 @@ fn folder_of(path: &Path) -> PathBuf {
 
 /// Creates a new, empty temporary file in `dir` named after `name` (hidden, with this process's
 /// id and a counter: `.card.pdf.spotter-1234-0.tmp`), never opening a file that exists.
+/// Numbers the temporary files of this process.
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
 fn create_temp(dir: &Path, name: &std::ffi::OsStr) -> std::io::Result<(File, PathBuf)> {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
     // Long names are cut so the temporary name stays within a file system's 255 bytes.
     let mut stem: String = name.to_string_lossy().chars().take(80).collect();
     stem.retain(|c| c != std::path::MAIN_SEPARATOR);
@@ -310,11 +324,12 @@ mod tests {
         let dir = scratch("clobber");
         // A user's files with the names the temporary file would take first.
         let pid = std::process::id();
-        for n in 0..200 {
+        let first = COUNTER.load(Ordering::Relaxed);
+        for n in first..first + 50 {
             std::fs::write(dir.join(format!(".x.json.spotter-{pid}-{n}.tmp")), b"mine").unwrap();
         }
         write_atomic("-o", &dir.join("x.json"), b"new").unwrap();
-        for n in 0..200 {
+        for n in first..first + 50 {
             assert_eq!(std::fs::read(dir.join(format!(".x.json.spotter-{pid}-{n}.tmp"))).unwrap(), b"mine");
         }
         assert_eq!(std::fs::read(dir.join("x.json")).unwrap(), b"new");

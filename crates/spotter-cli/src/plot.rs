@@ -12,7 +12,16 @@ struct Panel<'a> {
     colour: RGBColor,
 }
 
+/// Draws the plot and writes it to `path` whole or not at all (an error says why, for the caller
+/// to put after the flag and path).
 pub fn write_svg(path: &Path, an: &Analysis) -> Result<(), String> {
+    let mut svg = String::new();
+    draw_svg(&mut svg, an)?;
+    crate::output::write_atomic_io(path, |w| w.write_all(svg.as_bytes())).map_err(|e| format!("cannot write it: {e}"))
+}
+
+/// Draws the plot as an SVG document into `svg`.
+fn draw_svg(svg: &mut String, an: &Analysis) -> Result<(), String> {
     let s = &an.series;
     let panels = [
         Panel { label: "trunk lean (deg)", values: s.trunk_lean_deg.clone(), colour: RGBColor(200, 60, 40) },
@@ -21,7 +30,7 @@ pub fn write_svg(path: &Path, an: &Analysis) -> Result<(), String> {
         Panel { label: "L5/S1 compression (N)", values: s.compression_n.clone(), colour: RGBColor(130, 60, 160) },
     ];
     let t_end = s.t_s.last().copied().unwrap_or(1.0).max(1e-3);
-    let root = SVGBackend::new(path, (900, 760)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (900, 760)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let title = format!("{}: {} reps (shaded)", an.movement.id(), an.rep_count);
     let root = root.titled(&title, ("sans-serif", 20)).map_err(|e| e.to_string())?;

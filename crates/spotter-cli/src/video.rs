@@ -4,8 +4,9 @@
 //! the spec's keypoint form, with a progress bar, timings and diagnostics. Also draws the key
 //! frames (bottom of each rep with the skeleton and angles) for `--keyframes`.
 
-use crate::cli::{ModelArg, PoseArgs, PoseModelArgs};
+use crate::cli::{MAX_THREADS, ModelArg, PoseArgs, PoseModelArgs};
 use crate::input_error;
+use crate::output::{self, count};
 use anyhow::Context;
 use serde::Serialize;
 use spotter_motion::analysis::Analysis;
@@ -79,14 +80,13 @@ fn model_id(m: ModelArg) -> &'static str {
     }
 }
 
-/// Threads for inference: the flag, or every core but one (at most 4), which is left to the
-/// ffmpeg decoder. On this project's 2-core machines one inference thread beside the decoder
+/// Threads for inference: the flag (1 to 64, checked by the parser), or every core but one (at
+/// most 4), which is left to the ffmpeg decoder. On this project's 2-core machines one inference thread beside the decoder
 /// ran the shared squat clip at 64–79 frames/s end to end, against 53–59 with two, which fight
 /// the decoder for the second core (docs/pose.md).
 fn threads(args: &PoseModelArgs) -> anyhow::Result<usize> {
     match args.threads {
-        Some(0) => Err(input_error("--threads must be at least 1")),
-        Some(n) if n > 64 => Err(input_error(format!("--threads must be at most 64, got {n}"))),
+        Some(n) if !(1..=MAX_THREADS).contains(&n) => Err(input_error(format!("--threads must be 1 to {MAX_THREADS}, got {n}"))),
         Some(n) => Ok(n),
         None => Ok(default_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))),
     }
@@ -168,8 +168,9 @@ fn pose_loop<S: ProgressSink>(
         return Err(input_error(format!("{}: the video has no frames that could be decoded", video.display())));
     }
     if with_person == 0 {
+        let frames = if n == 1 { "its one frame".to_string() } else { format!("any of its {n} frames") };
         return Err(input_error(format!(
-            "{}: no person was found in any of its {n} frames; film the whole body from the side, in good light",
+            "{}: no person was found in {frames}; film the whole body from the side, in good light",
             video.display()
         )));
     }
@@ -182,8 +183,13 @@ fn pose_loop<S: ProgressSink>(
         );
     }
     if several > 0 {
+        let frames = if detector_runs == 1 {
+            "the one frame where the detector ran".to_string()
+        } else {
+            format!("{several} of the {detector_runs} frames where the detector ran")
+        };
         diagnostics.push(format!(
-            "more than one person was in view in {several} of the {detector_runs} frames where the detector ran; only the most likely one was tracked, so check the skeleton is on the lifter (--keyframes)"
+            "more than one person was in view in {frames}; only the most likely one was tracked, so check the skeleton is on the lifter (--keyframes)"
         ));
     }
     let pose_s: f64 = pose_ms.iter().sum::<f64>() / 1e3;
@@ -225,22 +231,36 @@ fn median(v: &mut [f64]) -> f64 {
     if v.len() % 2 == 1 { v[m] } else { 0.5 * (v[m - 1] + v[m]) }
 }
 
-/// `spotter pose VIDEO -o keypoints.json`.
+/// `spotter pose VIDEO -o keypoints.json`. Both outputs are checked before the video is touched.
 pub fn run_pose_command(a: &PoseArgs) -> anyhow::Result<()> {
     if a.output.extension().is_none_or(|e| !e.eq_ignore_ascii_case("json")) {
         return Err(input_error(format!("-o {}: the keypoints are written as JSON; give a .json file name", a.output.display())));
     }
-    let run = run_pose(&a.video, &a.pose, !a.quiet)?;
-    let json = serde_json::to_vec(&run.sequence.to_json())?;
-    write_new_file(&a.output, &json)?;
+    output::check_file("-o", &a.output)?;
+    output::check_not_input("-o", &a.output, &a.video)?;
     if let Some(stats) = &a.stats {
-        write_new_file(stats, &serde_json::to_vec_pretty(&run.report)?)?;
+        output::check_extension("--stats", stats, &["json"])?;
+        output::check_file("--stats", stats)?;
+        output::check_not_input("--stats", stats, &a.video)?;
+        output::check_distinct(&[("-o", &a.output), ("--stats", stats)])?;
+    }
+    let run = run_pose(&a.video, &a.pose, !a.quiet)?;
+    write_keypoints("-o", &a.output, &run.sequence)?;
+    if let Some(stats) = &a.stats {
+        output::write_atomic("--stats", stats, &serde_json::to_vec_pretty(&run.report)?)?;
     }
     let r = &run.report;
     if !a.quiet {
         eprintln!(
-            "{} frames ({} with a person) in {:.1} s: {:.1} frames/s end to end, pose step {:.1} ms per frame (median), model {} on {} thread(s); keypoints in {}",
-            r.frames, r.frames_with_person, r.wall_s, r.fps_end_to_end, r.pose_ms_median, r.model, r.threads, a.output.display()
+            "{} ({} with a person) in {:.1} s: {:.1} frames/s end to end, pose step {:.1} ms per frame (median), model {} on {}; keypoints in {}",
+            count(r.frames, "frame", "frames"),
+            r.frames_with_person,
+            r.wall_s,
+            r.fps_end_to_end,
+            r.pose_ms_median,
+            r.model,
+            count(r.threads as u64, "thread", "threads"),
+            a.output.display()
         );
         for d in &r.diagnostics {
             eprintln!("note: {d}");
@@ -249,18 +269,10 @@ pub fn run_pose_command(a: &PoseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a file through a temporary name and a rename, so an interrupted run never leaves a
-/// half-written file where a good one was.
-pub fn write_new_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(input_error(format!("{}: the folder {} does not exist", path.display(), dir.display())));
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.spotter-tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+/// Writes keypoints as JSON (the form `spotter analyze` reads) to the output `path` of `flag`,
+/// streamed, whole or not at all.
+pub fn write_keypoints(flag: &str, path: &Path, seq: &KeypointSequence) -> anyhow::Result<()> {
+    output::write_atomic_with(flag, path, |w| serde_json::to_writer(w, &seq.to_json()).map_err(std::io::Error::from))
 }
 
 /// The skeleton drawn on key frames: (from, to, side).
@@ -345,14 +357,16 @@ pub fn rep_overlay(lm: &[Keypoint], width: u32, height: u32, an: &Analysis, rep:
 
 /// Writes `rep-NN-bottom.png` into `dir` for every rep: the frame nearest the rep's bottom with
 /// the skeleton and angles drawn. Decodes the video a second time, stopping after the last one.
+/// Each PNG is written whole or not at all; the folder is made if needed (check it first with
+/// [`output::check_dir`]).
 pub fn write_keyframes(video: &Path, dir: &Path, seq: &KeypointSequence, an: &Analysis) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("--keyframes: cannot create the folder {}", dir.display()))?;
     // Wanted frame index per rep: the keypoint frame nearest the bottom time.
     let nearest = |t: f64| {
         seq.frames.iter().enumerate().min_by(|a, b| (a.1.t - t).abs().total_cmp(&(b.1.t - t).abs())).map(|(i, _)| i)
     };
     let wanted: Vec<(usize, usize)> = an.reps.iter().enumerate().filter_map(|(r, rep)| nearest(rep.bottom_s).map(|i| (r, i))).collect();
     let Some(last) = wanted.iter().map(|w| w.1).max() else { return Ok(Vec::new()) };
+    output::make_dir("--keyframes", dir)?;
     let options = DecodeOptions { max_long_side_px: Some(MAX_DECODE_LONG_SIDE_PX), ..DecodeOptions::default() };
     let mut reader = FrameReader::open(video, &options).map_err(|e| input_error(e.to_string()))?;
     let mut written = Vec::new();
@@ -365,7 +379,7 @@ pub fn write_keyframes(video: &Path, dir: &Path, seq: &KeypointSequence, an: &An
             let png = keyframe::keyframe_png(RgbFrame { width_px: vf.width, height_px: vf.height, rgb: &vf.rgb }, &overlay)
                 .with_context(|| format!("key frame of rep {}", rep + 1))?;
             let path = dir.join(format!("rep-{:02}-bottom.png", rep + 1));
-            write_new_file(&path, &png)?;
+            output::write_atomic("--keyframes", &path, &png)?;
             written.push(path);
         }
         if i >= last {

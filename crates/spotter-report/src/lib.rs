@@ -197,6 +197,15 @@ impl LaidCard {
     }
 }
 
+/// Width and height in pixels of a PNG image, from its header; `None` if `png` is not a PNG.
+pub fn png_size_px(png: &[u8]) -> Option<(u32, u32)> {
+    if !png.starts_with(b"\x89PNG\r\n\x1a\n") || png.get(12..16) != Some(b"IHDR") {
+        return None;
+    }
+    let be = |at: usize| png.get(at..at + 4).and_then(|b| b.try_into().ok()).map(u32::from_be_bytes);
+    Some((be(16)?, be(20)?))
+}
+
 fn check_scale(pixels_per_pt: f32) -> Result<(), ReportError> {
     if PNG_SCALE.contains(&pixels_per_pt) {
         Ok(())

@@ -25,6 +25,6 @@ pub use models::{
     NPM_MODEL_DIR, SYSTEM_MODEL_DIR, SearchPlaces,
 };
 pub use probe::{VideoInfo, probe, probe_with};
-pub use progress::{IndicatifProgress, NoProgress, Progress, ProgressSink, ProgressUpdate, snapshot_at};
+pub use progress::{IndicatifProgress, NoProgress, Progress, ProgressSink, ProgressUpdate, duration_words, rate_words, snapshot_at, status_line};
 pub use reader::{DecodeOptions, Diagnostic, FrameReader, VideoFrame, output_size};
 pub use tools::Tools;

@@ -88,6 +88,49 @@ pub fn snapshot_at(done: u64, total: Option<u64>, elapsed: Duration) -> Progress
     ProgressUpdate { frames_done: done, frames_total_estimate: total, elapsed_s, fps, eta_s }
 }
 
+/// What the bar prints after itself: "30/90 frames · 15 frames/s · 4 s left", in words a person
+/// reads (a rounded rate with its unit, correct plurals; no rate before the first frame).
+pub fn status_line(p: &ProgressUpdate) -> String {
+    let mut parts = vec![match p.frames_total_estimate {
+        Some(total) => format!("{}/{total} {}", p.frames_done, if total == 1 { "frame" } else { "frames" }),
+        None => format!("{} {}", p.frames_done, if p.frames_done == 1 { "frame" } else { "frames" }),
+    }];
+    if p.frames_done > 0 {
+        parts.push(rate_words(p.fps));
+    }
+    if let Some(left) = p.eta_s.filter(|_| p.frames_done > 0) {
+        parts.push(format!("{} left", duration_words(left)));
+    }
+    parts.join(" · ")
+}
+
+/// A frame rate for people: whole frames per second from 10 on ("46 frames/s"), one decimal
+/// below ("9.5 frames/s", "0.4 frames/s"), "-" when unknown.
+pub fn rate_words(fps: f64) -> String {
+    if !fps.is_finite() || fps < 0.0 {
+        "- frames/s".to_string()
+    } else if fps >= 9.95 {
+        format!("{fps:.0} frames/s")
+    } else if fps >= 0.05 {
+        format!("{fps:.1} frames/s")
+    } else {
+        "under 0.1 frames/s".to_string()
+    }
+}
+
+/// A time left, rounded up to the next second: "4 s", "1 min 05 s", "2 h 03 min".
+pub fn duration_words(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "unknown time".to_string();
+    }
+    let s = seconds.ceil().min(1e9) as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+    }
+}
+
 /// A progress bar on stderr (indicatif), hidden when stderr is not a terminal.
 pub struct IndicatifProgress {
     bar: indicatif::ProgressBar,
@@ -104,11 +147,18 @@ impl IndicatifProgress {
         IndicatifProgress::with_target(message, target)
     }
 
-    /// A bar drawing to a given target (tests use a hidden one).
+    /// A bar drawing to a given target (tests use a hidden one). `message` names the step.
     pub fn with_target(message: &str, target: indicatif::ProgressDrawTarget) -> Self {
         let bar = indicatif::ProgressBar::with_draw_target(None, target);
-        bar.set_message(message.to_string());
+        bar.set_prefix(message.to_string());
+        bar.set_style(Self::style(false));
         IndicatifProgress { bar }
+    }
+
+    /// A bar when the total is known, a spinner when not; [`status_line`] after it.
+    fn style(known_total: bool) -> indicatif::ProgressStyle {
+        let template = if known_total { "{prefix} {bar:30} {msg}" } else { "{prefix} {spinner} {msg}" };
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
     }
 
     /// The underlying bar (to read its position in tests, or style it).
@@ -122,13 +172,13 @@ impl ProgressSink for IndicatifProgress {
         if let Some(t) = p.frames_total_estimate {
             if self.bar.length() != Some(t) {
                 self.bar.set_length(t);
-                let style = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} frames  {per_sec}  ETA {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-                self.bar.set_style(style);
+                self.bar.set_style(Self::style(true));
             }
         } else if self.bar.length().is_some() {
             self.bar.unset_length();
+            self.bar.set_style(Self::style(false));
         }
+        self.bar.set_message(status_line(p));
         self.bar.set_position(p.frames_done);
     }
 

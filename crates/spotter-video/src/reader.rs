@@ -78,11 +78,16 @@ pub enum Diagnostic {
     TimestampsEstimated { frames: u64 },
 }
 
+/// "1 frame", "2 frames".
+fn frames_words(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "frame" } else { "frames" })
+}
+
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Diagnostic::EndedEarly { frames_decoded, frames_expected, last_t_s, duration_s } => {
-                write!(f, "the video ended early: {frames_decoded} frames decoded")?;
+                write!(f, "the video ended early: {} decoded", frames_words(*frames_decoded))?;
                 if let Some(n) = frames_expected {
                     write!(f, " of {n} declared")?;
                 }
@@ -94,7 +99,9 @@ impl std::fmt::Display for Diagnostic {
             }
             Diagnostic::DecoderMessages { lines } => write!(f, "ffmpeg reported: {}", lines.join(" | ")),
             Diagnostic::DecoderExit { status } => write!(f, "ffmpeg stopped with {status} after some frames"),
+            Diagnostic::PartialFrame { bytes: 1 } => write!(f, "the last byte was an incomplete frame and was dropped"),
             Diagnostic::PartialFrame { bytes } => write!(f, "the last {bytes} bytes were an incomplete frame and were dropped"),
+            Diagnostic::TimestampsEstimated { frames: 1 } => write!(f, "1 frame had no timestamp; its time is estimated"),
             Diagnostic::TimestampsEstimated { frames } => write!(f, "{frames} frames had no timestamp; their times are estimated"),
         }
     }

@@ -54,3 +54,14 @@ fn fps_mode_needs_ffmpeg_5_1() {
     assert!(!supports_fps_mode("ffmpeg version 5.0.1 Copyright"));
     assert!(!supports_fps_mode("ffmpeg version 4.4.2-0ubuntu0.22.04.1 Copyright"));
 }
+
+#[test]
+fn diagnostics_read_with_correct_plurals() {
+    use crate::Diagnostic;
+    let early = |n| Diagnostic::EndedEarly { frames_decoded: n, frames_expected: Some(90), last_t_s: 0.0, duration_s: None }.to_string();
+    assert!(early(1).starts_with("the video ended early: 1 frame decoded of 90 declared"), "{}", early(1));
+    assert!(early(2).starts_with("the video ended early: 2 frames decoded"), "{}", early(2));
+    assert_eq!(Diagnostic::TimestampsEstimated { frames: 1 }.to_string(), "1 frame had no timestamp; its time is estimated");
+    assert_eq!(Diagnostic::TimestampsEstimated { frames: 3 }.to_string(), "3 frames had no timestamp; their times are estimated");
+    assert_eq!(Diagnostic::PartialFrame { bytes: 1 }.to_string(), "the last byte was an incomplete frame and was dropped");
+}
