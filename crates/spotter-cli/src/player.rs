@@ -43,7 +43,7 @@ const SWITCH_BANNER: Duration = Duration::from_secs(3);
 /// to `out`. Otherwise: one line per event to `out`, written when the (sped-up) clock gets there.
 pub fn play(plan: &Plan, opts: &PlayOptions, out: &mut dyn Write) -> anyhow::Result<()> {
     if !(opts.speed.is_finite() && SPEED_RANGE.contains(&opts.speed)) {
-        bail!("the speed must be between {} and {}, got {}", SPEED_RANGE.start(), SPEED_RANGE.end(), opts.speed);
+        bail!("the speed must be between {} and {}, got {}", SPEED_RANGE.start(), SPEED_RANGE.end(), spotter_kb::number::show(opts.speed));
     }
     let routine = match Routine::from_plan(plan, opts.get_ready_seconds) {
         Err(TimerError::NoWarmup) => {

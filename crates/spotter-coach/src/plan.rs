@@ -126,7 +126,7 @@ impl<'kb> Plan<'kb> {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
-    #[error("the warm-up budget must be {min} to {max} minutes, got {got}")]
+    #[error("the warm-up budget must be {min} to {max} minutes, got {}", spotter_kb::number::show(*.got))]
     BudgetOutOfRange { got: f64, min: f64, max: f64 },
 }
 

@@ -9,6 +9,7 @@ mod error;
 mod load;
 mod load_coach;
 pub mod model;
+pub mod number;
 mod raw;
 
 pub use coach::{Cause, CauseKind, Coaching, Cue, Dose, Drill, DrillKind, Evidence, Exercise, Measured, Pattern};

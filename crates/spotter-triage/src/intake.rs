@@ -313,7 +313,7 @@ pub fn check_answer(kb: &Kb, id: &str, value: &Value) -> Result<Answer, Problem>
             let Some(x) = value.as_f64().filter(|x| x.is_finite()) else { return Err(wrong("a number")) };
             if !(*min..=*max).contains(&x) {
                 let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-                return Err(problem(format!("{x} is out of range: expected {min} to {max}{unit}")));
+                return Err(problem(format!("{} is out of range: expected {min} to {max}{unit}", spotter_kb::number::show(x))));
             }
             Ok(Answer::Number(x))
         }

@@ -159,3 +159,13 @@ fn check_refuses_a_save_path_it_cannot_write_before_the_first_question() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn huge_numbers_in_flags_are_written_briefly() {
+    let seed = example("plan-seed-story.json");
+    let out = spotter(&["plan", "--answers", seed.to_str().unwrap(), "--minutes=1e308"], "");
+    let err = refused_with(&out, "the warm-up budget must be 5 to 10 minutes, got 1e308");
+    assert!(err.len() < 200, "{err}");
+    let out = spotter(&["warmup", "--answers", seed.to_str().unwrap(), "--plain", "--speed=nan"], "");
+    refused_with(&out, "--speed must be 0.01 to 1000000, got not a number");
+}
