@@ -1,10 +1,43 @@
 //! Keypoint sequences as the pose model writes them (spec/movement.md, "Inputs"): per frame, 33
 //! BlazePose (or 17 COCO) landmarks in normalised image coordinates, with visibility, and
 //! optionally world landmarks in metres.
+//!
+//! # Size limits
+//!
+//! No keypoint file may exhaust memory, so every reader stops at these limits with an error that
+//! names the limit ([`KeypointError::TooLarge`]):
+//!
+//! - a clip's length: at most [`MAX_FRAMES`] = 432,000 frames (2 hours at 60 frames per second,
+//!   4 hours at 30), and no frame time past [`MAX_DURATION_S`] = 14,400 s (4 hours);
+//! - one frame's size: at most [`MAX_LANDMARKS_PER_LIST`] = 100 rows in a landmark list (a frame
+//!   has 33 or 17; numbers past the fourth in a row are counted, not kept); in CSV, at most [`MAX_CSV_LINE_BYTES`] = 64 KiB on one line (a frame's line is about 3 KB) and
+//!   [`MAX_CSV_LINES`] lines in all (blank ones included);
+//! - for callers that read a file as a stream (`spotter analyze`): at most [`MAX_JSON_BYTES`] =
+//!   4 GiB of JSON and [`MAX_JSON_STRING_BYTES`] = 1 MiB in any one JSON string (the callers
+//!   enforce these two, since only they see the bytes; a 2-hour 60 fps file of the spec's form
+//!   is about 1 to 2 GB).
+//!
+//! Within them, a 2-hour 60 fps clip held whole takes about 0.5 GB (33 landmarks of 32 bytes a
+//! frame), more with world landmarks.
 
 use serde::Serialize;
 
 pub mod reader;
+
+/// Most frames in a keypoint file: 2 hours at 60 frames per second.
+pub const MAX_FRAMES: usize = 432_000;
+/// Latest frame time accepted, in seconds (4 hours).
+pub const MAX_DURATION_S: f64 = 14_400.0;
+/// Most rows in one frame's landmark list (a frame has 33 or 17).
+pub const MAX_LANDMARKS_PER_LIST: usize = 100;
+/// Longest line of a keypoint CSV, in bytes (a frame's line is about 3 KB).
+pub const MAX_CSV_LINE_BYTES: usize = 64 * 1024;
+/// Most lines in a keypoint CSV, blank ones included (two per frame, and the two header lines).
+pub const MAX_CSV_LINES: usize = 2 * MAX_FRAMES + 2;
+/// Most bytes of keypoint JSON a streaming caller reads (4 GiB).
+pub const MAX_JSON_BYTES: u64 = 4 << 30;
+/// Longest JSON string a streaming caller accepts, in bytes (1 MiB).
+pub const MAX_JSON_STRING_BYTES: usize = 1 << 20;
 
 /// Which landmark set a sequence uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,6 +130,18 @@ pub enum KeypointError {
     /// A field error met while streaming, with where reading stopped.
     #[error("`{field}`: {message} (line {line}, column {column})")]
     FieldAt { field: String, message: String, line: usize, column: usize },
+    /// A size limit of the module docs was reached; reading stopped there.
+    #[error("{message}")]
+    TooLarge { message: String },
+}
+
+pub(crate) fn too_large(message: impl Into<String>) -> KeypointError {
+    KeypointError::TooLarge { message: message.into() }
+}
+
+/// A time for a message, short even when absurd.
+pub(crate) fn short_time(t: f64) -> String {
+    crate::plausibility::short_number(t)
 }
 
 fn field(field: impl Into<String>, message: impl Into<String>) -> KeypointError {
@@ -252,62 +297,152 @@ pub fn parse_keypoints_json_via_value(text: &str) -> Result<KeypointSequence, Ke
 
 /// Reads the CSV form: a first line `# fps=30,width=1080,height=1920,layout=blazepose33`, a header
 /// line, then one line per frame: `t` followed by x, y, z, visibility of every landmark in layout
-/// order (a frame with no person leaves the landmark cells empty).
+/// order (a frame with no person leaves the landmark cells empty). A byte-order mark before the
+/// first line is skipped. Stops at the size limits of the module docs. Line by line through
+/// [`CsvReader`], which a caller reading a file can feed as it reads.
 pub fn parse_keypoints_csv(text: &str) -> Result<KeypointSequence, KeypointError> {
-    let csv_err = |line: usize, column: usize, message: String| KeypointError::Csv { line, column, message };
-    let mut lines = text.lines().enumerate();
-    let (_, meta) = lines.next().ok_or_else(|| csv_err(1, 1, "the file is empty".into()))?;
-    let meta = meta.trim().strip_prefix('#').ok_or_else(|| {
-        csv_err(1, 1, "the first line must be `# fps=...,width=...,height=...,layout=...`".into())
-    })?;
-    let (mut fps, mut width, mut height, mut layout) = (None, None, None, Layout::Blazepose33);
-    for part in meta.split(',') {
-        let Some((k, v)) = part.split_once('=') else { continue };
-        let (k, v) = (k.trim(), v.trim());
-        match k {
-            "fps" => fps = v.parse::<f64>().ok(),
-            "width" => width = v.parse::<u32>().ok(),
-            "height" => height = v.parse::<u32>().ok(),
-            "layout" => layout = layout_from(v).ok_or_else(|| csv_err(1, 1, format!("unknown layout `{v}`")))?,
-            _ => {}
+    let mut r = CsvReader::new();
+    for line in text.lines() {
+        r.line(line)?;
+    }
+    r.finish()
+}
+
+/// The keypoint CSV read one line at a time, each frame checked as it comes, so a reader stops
+/// at the first problem (or limit) without holding the text. Feed lines without their line
+/// ending (`\r\n` or `\n`), then [`CsvReader::finish`].
+#[derive(Debug, Clone, Default)]
+pub struct CsvReader {
+    /// Lines taken so far.
+    lines: usize,
+    header: Option<reader::Header>,
+    header_line_seen: bool,
+    frames: Vec<KeypointFrame>,
+}
+
+fn csv_err(line: usize, column: usize, message: impl Into<String>) -> KeypointError {
+    KeypointError::Csv { line, column, message: message.into() }
+}
+
+impl CsvReader {
+    pub fn new() -> CsvReader {
+        CsvReader::default()
+    }
+
+    /// The error for a line longer than [`MAX_CSV_LINE_BYTES`], for a caller that stopped
+    /// reading it there (the line it would have been).
+    pub fn line_too_long(&self) -> KeypointError {
+        csv_err(self.lines + 1, 1, format!("the line is longer than {} KiB, the limit on one frame's line", MAX_CSV_LINE_BYTES / 1024))
+    }
+
+    /// Takes the next line.
+    pub fn line(&mut self, line: &str) -> Result<(), KeypointError> {
+        if line.len() > MAX_CSV_LINE_BYTES {
+            return Err(self.line_too_long());
         }
-    }
-    let fps = fps.ok_or_else(|| csv_err(1, 1, "fps missing or not a number in the first line".into()))?;
-    let width = width.ok_or_else(|| csv_err(1, 1, "width missing or not a whole number in the first line".into()))?;
-    let height = height.ok_or_else(|| csv_err(1, 1, "height missing or not a whole number in the first line".into()))?;
-    let n = layout.landmark_count();
-    let expected_cols = 1 + 4 * n;
-    let (hline, header) = lines.next().ok_or_else(|| csv_err(2, 1, "the header line is missing".into()))?;
-    let hcols = header.split(',').count();
-    if hcols != expected_cols {
-        return Err(csv_err(hline + 1, 1, format!("expected {expected_cols} header columns (t and 4 per landmark), got {hcols}")));
-    }
-    let mut frames = Vec::new();
-    for (idx, line) in lines {
+        self.lines += 1;
+        let no = self.lines;
+        if no > MAX_CSV_LINES {
+            return Err(too_large(format!("line {no}: more than {MAX_CSV_LINES} lines, the limit on a keypoint CSV's length ({MAX_FRAMES} frames)")));
+        }
+        let Some(header) = self.header else {
+            self.header = Some(Self::meta(line)?);
+            return Ok(());
+        };
+        let expected_cols = 1 + 4 * header.layout.landmark_count();
+        if !self.header_line_seen {
+            self.header_line_seen = true;
+            let hcols = line.split(',').count();
+            if hcols != expected_cols {
+                return Err(csv_err(no, 1, format!("expected {expected_cols} header columns (t and 4 per landmark), got {hcols}")));
+            }
+            return Ok(());
+        }
         if line.trim().is_empty() {
-            continue;
+            return Ok(());
         }
-        let cells: Vec<&str> = line.split(',').collect();
-        if cells.len() != expected_cols {
-            return Err(csv_err(idx + 1, cells.len().min(expected_cols), format!("expected {expected_cols} columns, got {}", cells.len())));
+        let cells = line.split(',').count();
+        if cells != expected_cols {
+            return Err(csv_err(no, cells.min(expected_cols), format!("expected {expected_cols} columns, got {cells}")));
         }
-        let t = cells[0].trim().parse::<f64>().map_err(|_| csv_err(idx + 1, 1, format!("`{}` is not a time in seconds", cells[0])))?;
-        let rest = &cells[1..];
+        let mut cells = line.split(',');
+        let t_cell = cells.next().unwrap_or("");
+        let t = t_cell.trim().parse::<f64>().map_err(|_| csv_err(no, 1, format!("`{}` is not a time in seconds", shorten(t_cell))))?;
+        let rest: Vec<&str> = cells.collect();
         let landmarks = if rest.iter().all(|c| c.trim().is_empty()) {
             None
         } else {
             let mut vals = Vec::with_capacity(rest.len());
             for (j, c) in rest.iter().enumerate() {
-                let v = c.trim().parse::<f64>().map_err(|_| csv_err(idx + 1, j + 2, format!("`{c}` is not a number")))?;
+                let v = c.trim().parse::<f64>().map_err(|_| csv_err(no, j + 2, format!("`{}` is not a number", shorten(c))))?;
                 vals.push(v);
             }
             Some(vals.chunks(4).map(|c| Keypoint { x: c[0], y: c[1], z: c[2], visibility: c[3] }).collect())
         };
-        frames.push(KeypointFrame { t, landmarks, world_landmarks: None });
+        let i = self.frames.len();
+        if i >= MAX_FRAMES {
+            return Err(too_large(format!(
+                "line {no}: more than {MAX_FRAMES} frames, the limit on a keypoint file's length (2 hours at 60 frames per second)"
+            )));
+        }
+        if t > MAX_DURATION_S {
+            return Err(too_large(format!(
+                "line {no}: t = {} s is past {MAX_DURATION_S} s, the limit on a keypoint file's length (4 hours)",
+                short_time(t)
+            )));
+        }
+        let frame = KeypointFrame { t, landmarks, world_landmarks: None };
+        validate_frame(i, &frame, header.layout, self.frames.last().map_or(f64::NEG_INFINITY, |f| f.t))?;
+        self.frames.push(frame);
+        Ok(())
     }
-    let seq = KeypointSequence { fps, width, height, layout, frames };
-    validate(&seq)?;
-    Ok(seq)
+
+    /// The first line: `# fps=...,width=...,height=...,layout=...`.
+    fn meta(line: &str) -> Result<reader::Header, KeypointError> {
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let meta = line
+            .trim()
+            .strip_prefix('#')
+            .ok_or_else(|| csv_err(1, 1, "the first line must be `# fps=...,width=...,height=...,layout=...`"))?;
+        let (mut fps, mut width, mut height, mut layout) = (None, None, None, Layout::Blazepose33);
+        for part in meta.split(',') {
+            let Some((k, v)) = part.split_once('=') else { continue };
+            let (k, v) = (k.trim(), v.trim());
+            match k {
+                "fps" => fps = v.parse::<f64>().ok(),
+                "width" => width = v.parse::<u32>().ok(),
+                "height" => height = v.parse::<u32>().ok(),
+                "layout" => layout = layout_from(v).ok_or_else(|| csv_err(1, 1, format!("unknown layout `{}`", shorten(v))))?,
+                _ => {}
+            }
+        }
+        let fps = fps.ok_or_else(|| csv_err(1, 1, "fps missing or not a number in the first line"))?;
+        let width = width.ok_or_else(|| csv_err(1, 1, "width missing or not a whole number in the first line"))?;
+        let height = height.ok_or_else(|| csv_err(1, 1, "height missing or not a whole number in the first line"))?;
+        let header = reader::Header { fps, width, height, layout };
+        // The sequence-wide checks, before any frame is read.
+        validate(&KeypointSequence { fps, width, height, layout, frames: vec![KeypointFrame { t: 0.0, landmarks: None, world_landmarks: None }] })?;
+        Ok(header)
+    }
+
+    /// Ends the file: the sequence, or what is missing.
+    pub fn finish(self) -> Result<KeypointSequence, KeypointError> {
+        let Some(h) = self.header else { return Err(csv_err(1, 1, "the file is empty")) };
+        if !self.header_line_seen {
+            return Err(csv_err(2, 1, "the header line is missing"));
+        }
+        let seq = KeypointSequence { fps: h.fps, width: h.width, height: h.height, layout: h.layout, frames: self.frames };
+        validate(&seq)?;
+        Ok(seq)
+    }
+}
+
+/// At most 40 characters of a bad cell, for an error message.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_string(),
+    }
 }
 
 impl KeypointSequence {

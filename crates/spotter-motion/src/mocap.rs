@@ -144,7 +144,18 @@ pub enum MocapError {
         "no frame has all four pelvis markers (LASI, RASI, LPSI, RPSI) and no pelvis template was given"
     )]
     NoPelvisTemplate,
+    /// A size limit ([`MAX_UIPRMD_TEXT_BYTES`], [`MAX_UIPRMD_FRAMES`]) was reached.
+    #[error("{message}")]
+    TooLarge { message: String },
 }
+
+/// Longest UI-PRMD marker text accepted (after decompression), in bytes: 64 MiB. A repetition
+/// of the data set is 0.2 to 1.3 MB; a caller reading a file (or a gzip stream, which can expand
+/// a thousandfold) stops reading here.
+pub const MAX_UIPRMD_TEXT_BYTES: usize = 64 << 20;
+/// Most frames in a UI-PRMD marker file: 30,000, five minutes at 100 Hz (a repetition of the
+/// data set lasts 2 to 9 s).
+pub const MAX_UIPRMD_FRAMES: usize = 30_000;
 
 /// A marker recording as read from the file: lab frame (z up, +x roughly anterior, +y the
 /// subject's left), positions in metres.
@@ -173,14 +184,25 @@ impl MarkerTrial {
 
 /// Parses an (already decompressed) UI-PRMD Vicon positions file: one row per frame, no header,
 /// 117 comma-separated numbers in millimetres, 100 Hz. Blank lines are skipped (they still count
-/// for line numbers). `0,0,0` marks a missing marker. Never panics.
+/// for line numbers). `0,0,0` marks a missing marker. Refuses text over [`MAX_UIPRMD_TEXT_BYTES`]
+/// and files of more than [`MAX_UIPRMD_FRAMES`] frames. Never panics.
 pub fn parse_uiprmd(text: &str) -> Result<MarkerTrial, MocapError> {
+    if text.len() > MAX_UIPRMD_TEXT_BYTES {
+        return Err(MocapError::TooLarge { message: too_long_text() });
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut frames = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             continue;
+        }
+        if frames.len() >= MAX_UIPRMD_FRAMES {
+            return Err(MocapError::TooLarge {
+                message: format!(
+                    "line {line_no}: more than {MAX_UIPRMD_FRAMES} frames, the limit on a marker file (5 minutes at 100 Hz; a repetition lasts seconds)"
+                ),
+            });
         }
         let found = line.split(',').count();
         if found != N_COLUMNS {
@@ -223,6 +245,11 @@ pub fn parse_uiprmd(text: &str) -> Result<MarkerTrial, MocapError> {
         fps_hz: UIPRMD_FPS_HZ,
         frames,
     })
+}
+
+/// The message for marker text over [`MAX_UIPRMD_TEXT_BYTES`] (for callers that stop reading there).
+pub fn too_long_text() -> String {
+    format!("more than {} MiB of marker text, the limit on a marker file (a repetition is about 1 MB)", MAX_UIPRMD_TEXT_BYTES >> 20)
 }
 
 /// At most 40 characters of a bad field, for an error message.

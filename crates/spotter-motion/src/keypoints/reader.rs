@@ -11,9 +11,36 @@
 //! the first malformed frame, then [`super::validate`]); the streaming form stops at the first
 //! bad frame and adds its line and column ([`KeypointError::FieldAt`]).
 
-use super::{Keypoint, KeypointError, KeypointFrame, KeypointSequence, Layout, field, layout_from, validate, validate_frame};
+use super::{
+    Keypoint, KeypointError, KeypointFrame, KeypointSequence, Layout, MAX_FRAMES, MAX_LANDMARKS_PER_LIST, field, layout_from, too_large,
+    validate, validate_frame,
+};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::Cell;
 use std::fmt;
+
+/// Which size limit a frame broke while it was read (the visitors stop at once and say so here;
+/// the frame list turns it into the [`KeypointError`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Over {
+    Landmarks { index: usize },
+}
+
+type Hit<'a> = &'a Cell<Option<Over>>;
+
+fn over<E: de::Error>(hit: Hit<'_>, o: Over) -> E {
+    hit.set(Some(o));
+    E::custom("a size limit was reached")
+}
+
+/// The error for a size limit broken in frame `index`.
+fn over_error(o: Over) -> KeypointError {
+    match o {
+        Over::Landmarks { index } => too_large(format!(
+            "frames[{index}]: more than {MAX_LANDMARKS_PER_LIST} landmark rows in one list, the limit on one frame's size (a frame has 33 or 17)"
+        )),
+    }
+}
 
 /// The clip-wide fields, known before the first frame is handed on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,16 +110,25 @@ struct Row {
     count: usize,
 }
 
-impl<'de> de::Deserialize<'de> for Row {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+/// Reads one [`Row`] of frame `index`.
+struct RowSeed<'a> {
+    index: usize,
+    hit: Hit<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Row;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
+        struct V<'a>(usize, Hit<'a>);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = Row;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any JSON value")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Row, A::Error> {
                 let mut row = Row { nums: [0.0; 4], count: 0 };
+                // Numbers past the fourth are counted, not kept: a long row costs time, not memory.
+                let _ = (self.0, self.1);
                 while let Some(NumOrOther(v)) = a.next_element()? {
                     if let Some(v) = v {
                         if let Some(slot) = row.nums.get_mut(row.count) {
@@ -126,18 +162,25 @@ impl<'de> de::Deserialize<'de> for Row {
                 Ok(NOT_A_ROW)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(self.index, self.hit))
     }
 }
 
 /// A value that is not a list: no row can have this many numbers.
 const NOT_A_ROW: Row = Row { nums: [0.0; 4], count: usize::MAX };
 
-/// Which list of rows is being read.
+/// Which list of rows is being read, for frame `index`.
 #[derive(Clone, Copy)]
-enum Rows {
+enum Kind {
     Image,
     World,
+}
+
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    kind: Kind,
+    index: usize,
+    hit: Hit<'a>,
 }
 
 /// A list of landmark rows, or the first thing wrong with it.
@@ -151,11 +194,11 @@ enum RowsOut {
     BadRow(usize),
 }
 
-impl<'de> DeserializeSeed<'de> for Rows {
+impl<'de> DeserializeSeed<'de> for Rows<'_> {
     type Value = RowsOut;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RowsOut, D::Error> {
-        struct V(Rows);
-        impl<'de> Visitor<'de> for V {
+        struct V<'a>(Rows<'a>);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = RowsOut;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any JSON value")
@@ -166,10 +209,14 @@ impl<'de> DeserializeSeed<'de> for Rows {
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<RowsOut, A::Error> {
                 let mut bad = None;
                 let mut j = 0;
-                match self.0 {
-                    Rows::Image => {
-                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(33));
-                        while let Some(r) = a.next_element::<Row>()? {
+                let Rows { kind, index, hit } = self.0;
+                let seed = || RowSeed { index, hit };
+                let limit = |j: usize| if j >= MAX_LANDMARKS_PER_LIST { Err(over(hit, Over::Landmarks { index })) } else { Ok(()) };
+                match kind {
+                    Kind::Image => {
+                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(33).min(MAX_LANDMARKS_PER_LIST));
+                        while let Some(r) = a.next_element_seed(seed())? {
+                            limit(j)?;
                             match (r.count, r.nums) {
                                 _ if bad.is_some() => {}
                                 (4, [x, y, z, v]) => out.push(Keypoint { x, y, z, visibility: v }),
@@ -180,9 +227,10 @@ impl<'de> DeserializeSeed<'de> for Rows {
                         }
                         Ok(bad.map_or(RowsOut::Image(out), RowsOut::BadRow))
                     }
-                    Rows::World => {
-                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(33));
-                        while let Some(r) = a.next_element::<Row>()? {
+                    Kind::World => {
+                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(33).min(MAX_LANDMARKS_PER_LIST));
+                        while let Some(r) = a.next_element_seed(seed())? {
+                            limit(j)?;
                             match (r.count, r.nums) {
                                 _ if bad.is_some() => {}
                                 (3, [x, y, z, _]) => out.push([x, y, z]),
@@ -220,15 +268,16 @@ impl<'de> DeserializeSeed<'de> for Rows {
 
 /// One frame element of `frames`: the frame, or the first thing wrong with it (in the order the
 /// `Value` reader checked: `t`, then `landmarks`, then `world_landmarks`).
-struct FrameSeed {
+struct FrameSeed<'a> {
     index: usize,
+    hit: Hit<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for FrameSeed {
+impl<'de> DeserializeSeed<'de> for FrameSeed<'_> {
     type Value = Result<KeypointFrame, KeypointError>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        struct V(usize);
-        impl<'de> Visitor<'de> for V {
+        struct V<'a>(usize, Hit<'a>);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = Result<KeypointFrame, KeypointError>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any JSON value")
@@ -240,8 +289,8 @@ impl<'de> DeserializeSeed<'de> for FrameSeed {
                     match key {
                         FrameKey::T => t = Some(a.next_value::<NumOrOther>()?.0),
                         FrameKey::TimestampMs => ms = Some(a.next_value::<NumOrOther>()?.0),
-                        FrameKey::Landmarks => lms = a.next_value_seed(Rows::Image)?,
-                        FrameKey::WorldLandmarks => world = a.next_value_seed(Rows::World)?,
+                        FrameKey::Landmarks => lms = a.next_value_seed(Rows { kind: Kind::Image, index: i, hit: self.1 })?,
+                        FrameKey::WorldLandmarks => world = a.next_value_seed(Rows { kind: Kind::World, index: i, hit: self.1 })?,
                         FrameKey::Other => {
                             a.next_value::<IgnoredAny>()?;
                         }
@@ -300,12 +349,12 @@ impl<'de> DeserializeSeed<'de> for FrameSeed {
                 Ok(Err(self.not_object()))
             }
         }
-        impl V {
+        impl V<'_> {
             fn not_object(&self) -> KeypointError {
                 field(format!("frames[{}]", self.0), "expected an object")
             }
         }
-        d.deserialize_any(V(self.index))
+        d.deserialize_any(V(self.index, self.hit))
     }
 }
 
@@ -632,8 +681,9 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
                 *frames_list = true;
                 frames.clear();
                 *first_error = None;
+                let hit = Cell::new(None);
                 let mut i = 0;
-                while let Some(f) = a.next_element_seed(FrameSeed { index: i })? {
+                while let Some(f) = next_frame(&mut a, i, &hit, self.stop)? {
                     match f {
                         Ok(f) if first_error.is_none() => frames.push(f),
                         Ok(_) => {}
@@ -656,8 +706,9 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
                     Ok(h) => h,
                     Err(_) => {
                         let mut kept = Vec::new();
+                        let hit = Cell::new(None);
                         let mut i = 0;
-                        while let Some(f) = a.next_element_seed(FrameSeed { index: i })? {
+                        while let Some(f) = next_frame(&mut a, i, &hit, self.stop)? {
                             kept.push(f.map_err(|e| stop(self.stop, e))?);
                             i += 1;
                         }
@@ -668,7 +719,8 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
                 check_header(&header).map_err(|e| stop(self.stop, e))?;
                 sink.header(&header);
                 *started = Some(header);
-                while let Some(f) = a.next_element_seed(FrameSeed { index: *count })? {
+                let hit = Cell::new(None);
+                while let Some(f) = next_frame(&mut a, *count, &hit, self.stop)? {
                     let f = f.map_err(|e| stop(self.stop, e))?;
                     validate_frame(*count, &f, header.layout, *last_t).map_err(|e| stop(self.stop, e))?;
                     *last_t = f.t;
@@ -700,6 +752,35 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         self.not_list()
+    }
+}
+
+/// The next element of `frames` (frame `index`), stopping at [`MAX_FRAMES`] and at the limits
+/// on one frame's size, the broken limit kept whole in `stop`.
+fn next_frame<'de, A: SeqAccess<'de>>(
+    a: &mut A,
+    index: usize,
+    hit: Hit<'_>,
+    stop_slot: &mut Option<KeypointError>,
+) -> Result<Option<Result<KeypointFrame, KeypointError>>, A::Error> {
+    match a.next_element_seed(FrameSeed { index, hit }) {
+        Ok(Some(_)) if index >= MAX_FRAMES => Err(stop(
+            stop_slot,
+            too_large(format!("more than {MAX_FRAMES} frames, the limit on a keypoint file's length (2 hours at 60 frames per second)")),
+        )),
+        Ok(Some(Ok(f))) if f.t > super::MAX_DURATION_S => Err(stop(
+            stop_slot,
+            too_large(format!(
+                "frames[{index}].t: {} s is past {} s, the limit on a keypoint file's length (4 hours)",
+                super::short_time(f.t),
+                super::MAX_DURATION_S
+            )),
+        )),
+        Ok(f) => Ok(f),
+        Err(e) => Err(match hit.get() {
+            Some(o) => stop(stop_slot, over_error(o)),
+            None => e,
+        }),
     }
 }
 
@@ -746,7 +827,11 @@ pub fn parse_keypoints_json_from<'de, R: serde_json::de::Read<'de>>(de: &mut ser
     let mut mode = Mode::Collect { frames: Vec::new(), first_error: None, frames_list: false };
     let mut top = Top::default();
     let mut stop = None;
-    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop }.deserialize(&mut *de).map_err(|e| json_error(&e))?;
+    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop }.deserialize(&mut *de).map_err(|e| match stop.take() {
+        // A size limit: reading stopped there.
+        Some(limit) => limit,
+        None => json_error(&e),
+    })?;
     de.end().map_err(|e| json_error(&e))?;
     if doc.is_some() {
         return Err(field("(top level)", "expected one JSON object"));

@@ -189,3 +189,83 @@ fn the_typed_reader_answers_as_the_value_reader_did() {
     }
     assert!(parse_keypoints_json(cases.last().expect("the clip")).is_ok());
 }
+
+/// The limit a reader stopped at, or a panic naming what it gave instead.
+fn limit_message(r: Result<KeypointSequence, KeypointError>) -> String {
+    match r {
+        Err(KeypointError::TooLarge { message }) => message,
+        other => panic!("expected a size limit, got {other:?}"),
+    }
+}
+
+#[test]
+fn json_stops_at_the_frame_limit() {
+    let mut text = String::from("{\"fps\": 60, \"width\": 1080, \"height\": 1920, \"frames\": [");
+    for i in 0..=MAX_FRAMES {
+        text.push_str(&format!("{{\"t\": {}}},", i as f64 / 60.0));
+    }
+    text.push_str("{\"t\": 99999}]}");
+    let m = limit_message(parse_keypoints_json(&text));
+    assert_eq!(m, "more than 432000 frames, the limit on a keypoint file's length (2 hours at 60 frames per second)");
+    // Streamed, the same limit, and no frame past it is handed on.
+    struct Count(usize);
+    impl reader::FrameSink for Count {
+        fn header(&mut self, _: &reader::Header) {}
+        fn frame(&mut self, _: KeypointFrame) {
+            self.0 += 1;
+        }
+    }
+    let mut sink = Count(0);
+    let e = reader::stream_keypoints_json(&mut serde_json::Deserializer::from_str(&text), &mut sink).unwrap_err();
+    assert!(matches!(&e, KeypointError::TooLarge { message } if message == &m), "{e:?}");
+    assert_eq!(sink.0, MAX_FRAMES);
+}
+
+#[test]
+fn json_stops_at_the_limit_on_one_frames_size_and_on_time() {
+    let rows = |n: usize| (0..n).map(|_| "[0.5, 0.5, 0, 1]").collect::<Vec<_>>().join(",");
+    let one = |n: usize| format!("{{\"fps\": 30, \"width\": 10, \"height\": 10, \"frames\": [{{\"t\": 0, \"landmarks\": [{}]}}]}}", rows(n));
+    // A little over a layout's count: the usual message; far over: the limit, at once.
+    assert!(parse_keypoints_json(&one(34)).unwrap_err().to_string().contains("expected 33 landmarks for blazepose33, got 34"));
+    let m = limit_message(parse_keypoints_json(&one(MAX_LANDMARKS_PER_LIST + 1)));
+    assert!(m.starts_with("frames[0]: more than 100 landmark rows in one list, the limit on one frame's size"), "{m}");
+    let late = "{\"fps\": 30, \"width\": 10, \"height\": 10, \"frames\": [{\"t\": 0}, {\"t\": 14400.5}]}";
+    let m = limit_message(parse_keypoints_json(late));
+    assert_eq!(m, "frames[1].t: 14400.50 s is past 14400 s, the limit on a keypoint file's length (4 hours)");
+    let m = limit_message(parse_keypoints_json(&late.replace("14400.5", "1e300")));
+    assert!(m.contains("1.0e300 s is past"), "{m}");
+}
+
+#[test]
+fn csv_is_read_line_by_line_and_stops_at_its_limits() {
+    let head = "# fps=60,width=10,height=10,layout=coco17\n".to_string() + &["t"; 69].join(",") + "\n";
+    let empty_cells = ",".repeat(68);
+    // A frame per line, one too many.
+    let mut text = head.clone();
+    for i in 0..=MAX_FRAMES {
+        text.push_str(&format!("{}{empty_cells}\n", i as f64 / 60.0));
+    }
+    let m = limit_message(parse_keypoints_csv(&text));
+    assert_eq!(m, "line 432003: more than 432000 frames, the limit on a keypoint file's length (2 hours at 60 frames per second)");
+    // Endless blank lines.
+    let m = limit_message(parse_keypoints_csv(&(head.clone() + &"\n".repeat(MAX_CSV_LINES))));
+    assert!(m.starts_with("line 864003: more than 864002 lines"), "{m}");
+    // A line with no end.
+    let e = parse_keypoints_csv(&(head.clone() + &"0".repeat(MAX_CSV_LINE_BYTES + 1))).unwrap_err();
+    assert_eq!(e.to_string(), "line 3, column 1: the line is longer than 64 KiB, the limit on one frame's line");
+    // Time past the limit.
+    let m = limit_message(parse_keypoints_csv(&format!("{head}0{empty_cells}\n20000{empty_cells}\n")));
+    assert_eq!(m, "line 4: t = 20000.00 s is past 14400 s, the limit on a keypoint file's length (4 hours)");
+    // Frames are checked as they come: the second frame's time stops the reader at once.
+    let e = parse_keypoints_csv(&format!("{head}1{empty_cells}\n1{empty_cells}\n{}", "garbage\n".repeat(3))).unwrap_err();
+    assert!(e.to_string().contains("frames[1].t") && e.to_string().contains("must increase"), "{e}");
+    // `yes 0,0,0`: refused at the first line.
+    assert!(matches!(parse_keypoints_csv(&"0,0,0\n".repeat(1000)), Err(KeypointError::Csv { line: 1, .. })));
+    // Fed a line at a time, as `spotter analyze` does, the same sequence as the whole text.
+    let text = format!("\u{feff}{head}0{empty_cells}\n\n0.5{empty_cells}\n");
+    let mut r = CsvReader::new();
+    for line in text.lines() {
+        r.line(line).unwrap();
+    }
+    assert_eq!(r.finish().unwrap(), parse_keypoints_csv(&text).unwrap());
+}

@@ -1234,3 +1234,13 @@ proptest! {
         prop_assert!(norm3(sub(moved, dst[3])) < 1e-9);
     }
 }
+
+#[test]
+fn marker_files_stop_at_their_size_limits() {
+    let row = vec!["1"; N_COLUMNS].join(",") + "\n";
+    let e = parse_uiprmd(&row.repeat(MAX_UIPRMD_FRAMES + 1)).unwrap_err();
+    assert_eq!(e.to_string(), "line 30001: more than 30000 frames, the limit on a marker file (5 minutes at 100 Hz; a repetition lasts seconds)");
+    assert_eq!(parse_uiprmd(&row.repeat(3)).unwrap().n_frames(), 3);
+    let e = parse_uiprmd(&" ".repeat(MAX_UIPRMD_TEXT_BYTES + 1)).unwrap_err();
+    assert_eq!(e.to_string(), "more than 64 MiB of marker text, the limit on a marker file (a repetition is about 1 MB)");
+}
