@@ -836,3 +836,4 @@ mod video {
 }
 
 mod bounded;
+mod readme;
