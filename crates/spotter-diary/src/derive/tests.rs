@@ -1,0 +1,2 @@
+//! Unit tests of `derive`.
+use super::*;

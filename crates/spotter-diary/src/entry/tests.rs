@@ -1,0 +1,2 @@
+//! Unit tests of `entry`.
+use super::*;

@@ -1,0 +1,2 @@
+//! Unit tests of `status`.
+use super::*;
