@@ -1,0 +1,64 @@
+//! Fuzz target: the keypoint JSON readers behind `spotter analyze FILE.json` (the typed reader on
+//! text, the same reader over a byte slice and over a `Read` as the CLI streams a file, and the
+//! streaming mode that hands frames to the flat-memory analyzer), then the analysis of whatever
+//! parses, batch and streaming. Any input must give a typed error or an analysis; never a panic.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use spotter_motion::filter::DEFAULT_CUTOFF_HZ;
+use spotter_motion::keypoints::parse_keypoints_json;
+use spotter_motion::keypoints::reader::{parse_keypoints_json_from, stream_keypoints_json};
+use spotter_motion::stream::{AnalyzerSink, StreamConfig};
+use std::io::Read;
+
+/// A reader that hands out at most `chunk` bytes a call, so that reads end inside tokens and
+/// characters as they do with a real file.
+struct Chunks<'a> {
+    rest: &'a [u8],
+    chunk: usize,
+}
+
+impl Read for Chunks<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = out.len().min(self.chunk).min(self.rest.len());
+        out[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let selector = data.len();
+    let from_slice = parse_keypoints_json_from(&mut serde_json::Deserializer::from_slice(data));
+    let reader = Chunks { rest: data, chunk: 1 + data.len() % 4093 };
+    let from_reader = parse_keypoints_json_from(&mut serde_json::Deserializer::from_reader(reader));
+    // The three ways in read the same document the same way.
+    assert_eq!(from_slice.as_ref().ok(), from_reader.as_ref().ok(), "slice and reader disagree");
+    if let Ok(text) = std::str::from_utf8(data) {
+        let from_str = parse_keypoints_json(text);
+        assert_eq!(from_str.as_ref().ok(), from_slice.as_ref().ok(), "str and slice disagree");
+    }
+
+    // Streaming: frames straight into the streaming analyzer, as a long recording would go.
+    let mut reps = 0usize;
+    let opts = spotter_fuzz::options(selector, false);
+    let mut sink = AnalyzerSink::new(
+        StreamConfig::new(spotter_fuzz::HEIGHT_M, DEFAULT_CUTOFF_HZ),
+        opts,
+        spotter_fuzz::thresholds().clone(),
+        |_| reps += 1,
+    );
+    let streamed = stream_keypoints_json(&mut serde_json::Deserializer::from_slice(data), &mut sink);
+    if streamed.is_ok()
+        && let Ok(summary) = sink.finish()
+    {
+        // Every complete rep counted was handed out.
+        assert!(summary.rep_count <= reps, "{} complete reps counted, {reps} handed out", summary.rep_count);
+    }
+
+    // The batch analysis of what was read whole (the streaming one ran in the sink above).
+    if let Ok(seq) = from_slice {
+        spotter_fuzz::analyze_batch(&seq, None, selector);
+    }
+});
