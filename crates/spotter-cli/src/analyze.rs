@@ -9,11 +9,11 @@ use serde::Serialize;
 use spotter_kb::{Kb, Pattern};
 use spotter_motion::analysis::{self, Analysis, Movement, Options, RepMeasures};
 use spotter_motion::body::SagittalBody;
-use spotter_motion::keypoints::{self, KeypointSequence};
+use spotter_motion::keypoints::KeypointSequence;
 use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
 use spotter_motion::mocap;
 use spotter_motion::thresholds::Thresholds;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 /// What kind of input a file is, by its name.
@@ -51,30 +51,17 @@ fn read_sequence(path: &Path) -> anyhow::Result<(KeypointSequence, Option<mocap:
     if matches!(kind, InputKind::Video) {
         return Err(input_error(format!("{}: a video goes through the pose step first (spotter analyze runs it)", path.display())));
     }
-    if matches!(kind, InputKind::KeypointJson) {
-        // Parsed as it is read, straight into typed frames (an hour of keypoints is hundreds of MB).
-        return Ok((crate::stream_input::read_keypoints_json(path)?, None));
-    }
-    let bytes = std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
-    let text = |b: Vec<u8>| String::from_utf8(b).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())));
+    // Every reader is bounded (stream_input's module docs give the limits).
     match kind {
-        InputKind::KeypointCsv => Ok((keypoints::parse_keypoints_csv(&text(bytes)?).map_err(|e| input_error(format!("{}: {e}", path.display())))?, None)),
+        InputKind::KeypointJson => Ok((crate::stream_input::read_keypoints_json(path)?, None)),
+        InputKind::KeypointCsv => Ok((crate::stream_input::read_keypoints_csv(path)?, None)),
         InputKind::Uiprmd { gz } => {
-            let raw = if gz {
-                let mut s = String::new();
-                flate2::read::GzDecoder::new(&bytes[..])
-                    .read_to_string(&mut s)
-                    .map_err(|e| input_error(format!("{}: not a readable gzip text file ({e})", path.display())))?;
-                s
-            } else {
-                text(bytes)?
-            };
-            let trial = mocap::parse_uiprmd(&raw).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+            let trial = crate::stream_input::read_uiprmd(path, gz)?;
             let prepared = mocap::prepare(&trial).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
             // The side view a phone would see, at a phone's frame rate.
             Ok((mocap::to_side_view(&prepared, mocap::CameraSide::Right, Some(30.0)), Some(prepared)))
         }
-        InputKind::KeypointJson | InputKind::Video => unreachable!("handled above"),
+        InputKind::Video => unreachable!("handled above"),
     }
 }
 
@@ -88,7 +75,12 @@ fn movement_of(kb: &Kb, exercise: &str) -> anyhow::Result<Movement> {
         Pattern::Hinge => Ok(Movement::Hinge),
         Pattern::Lunge => Ok(Movement::Lunge),
         other => Err(input_error(format!(
-            "--exercise: `{exercise}` is a {other:?} exercise; the analysis measures squats, hinges and lunges"
+            "--exercise: `{exercise}` is {}; the analysis measures squats, hinges and lunges",
+            match other {
+                Pattern::Machine => "done on a machine",
+                Pattern::Bridge => "a bridge (lying on the back)",
+                Pattern::Squat | Pattern::Hinge | Pattern::Lunge => "not a squat, hinge or lunge",
+            }
         ))),
     }
 }
@@ -286,7 +278,7 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 
 fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> anyhow::Result<()> {
     let width = style::width();
-    writeln!(out, "{}", paint(style::HEADING, &format!("{} ({}): {} reps", a.exercise, an.movement.id(), an.rep_count)))?;
+    writeln!(out, "{}", paint(style::HEADING, &format!("{} ({}): {}", a.exercise, an.movement.id(), plural(an.rep_count, "rep", "reps"))))?;
     let cam = if an.camera.side_on { style::DIM } else { style::ERROR };
     writeln!(out, "{}", paint(cam, &style::wrap(&an.camera.message, width, "", "")))?;
     writeln!(out)?;
@@ -342,11 +334,23 @@ fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> a
         seen.push(f.id.clone());
         let reps: Vec<String> = an.reps.iter().filter(|r| r.faults.iter().any(|x| x.id == f.id)).map(|r| (r.index + 1).to_string()).collect();
         let words = fault_words(&f.id);
-        writeln!(out, "\n{} {}", paint(style::BOLD, words), paint(style::DIM, &format!("(reps {})", reps.join(", "))))?;
+        let which = format!("({} {})", if reps.len() == 1 { "rep" } else { "reps" }, reps.join(", "));
+        writeln!(out, "\n{} {}", paint(style::BOLD, words), paint(style::DIM, &which))?;
+        let (what, unit) = measure_words(&f.measure);
         writeln!(
             out,
             "{}",
-            style::wrap(&format!("measured {:.2} against {} ({}); confidence {:.0}%", f.value, f.threshold, f.measure, f.confidence * 100.0), width, "  ", "  ")
+            style::wrap(
+                &format!(
+                    "{what}: {}{unit}, against a threshold of {}{unit}; confidence {:.0}%",
+                    short_number(f.value),
+                    short_number(f.threshold),
+                    f.confidence * 100.0
+                ),
+                width,
+                "  ",
+                "  "
+            )
         )?;
         for m in kb.coaching.measured.iter().filter(|m| m.fault == f.id) {
             if let Some(c) = m.cause.as_deref().and_then(|c| kb.coaching.cause(c)) {
@@ -357,6 +361,9 @@ fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> a
     if seen.is_empty() && !an.reps.is_empty() {
         writeln!(out, "\nNo fault crossed its threshold.")?;
     }
+    if an.reps.is_empty() {
+        writeln!(out, "\nNo repetition to report; the notes below say why.")?;
+    }
     writeln!(out, "\n{}", paint(style::DIM, &style::wrap(an.butt_wink, width, "", "")))?;
     for d in &an.diagnostics {
         writeln!(out, "{}", paint(style::DIM, &style::wrap(d, width, "note: ", "      ")))?;
@@ -364,6 +371,20 @@ fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> a
     Ok(())
 }
 
+/// `1 rep`, `2 reps`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A measured number, in plain decimals when it is of a sane size (the analysis never gives
+/// others, but a report must not print 300 digits if it ever did).
+fn short_number(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e5 { format!("{v:.2}") } else { spotter_motion::plausibility::short_number(v) }
+}
+
+/// The heading of a fault, in plain words (the JSON keeps the id). Every fault of the built-in
+/// thresholds has words (tested); one added later without reads as a generic heading, never as
+/// its id.
 fn fault_words(id: &str) -> &'static str {
     match id {
         "shallow_depth" => "Shallow: the hips stayed above the knees",
@@ -372,6 +393,44 @@ fn fault_words(id: &str) -> &'static str {
         "lunge_trunk_lean" => "The trunk leaned forward in the lunge",
         "lunge_long_step" => "Very long lunge step",
         "knee_travel" => "The front knee travelled far past the toes",
-        _ => "Fault",
+        _ => "A measured fault",
+    }
+}
+
+/// What a fault rule measures, in plain words, and the unit its numbers are in (`""` for a
+/// fraction of leg length, which the words say).
+fn measure_words(measure: &str) -> (&'static str, &'static str) {
+    match measure {
+        "hip_below_knee_over_leg" => ("Hips below the knees at the bottom, as a fraction of leg length (negative: above)", ""),
+        "hip_drop_over_leg" => ("How far the hips dropped, as a fraction of leg length", ""),
+        "peak_trunk_lean_deg" => ("Largest forward lean of the trunk", " degrees"),
+        "ascent_lean_increase_deg" => ("Extra forward lean early in the way up", " degrees"),
+        "trunk_lean_range_deg" => ("Range of trunk lean over the rep", " degrees"),
+        "back_knee_height_over_leg" => ("Back knee height above the ankles at the bottom, as a fraction of leg length", ""),
+        "knee_flexion_bottom_deg" => ("Knee bend at the bottom", " degrees"),
+        "step_over_leg" => ("Step length, as a fraction of leg length", ""),
+        "front_knee_past_toes_over_leg" => ("Front knee past the toes at the bottom, as a fraction of leg length", ""),
+        _ => ("Measured", ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_fault_and_measure_has_plain_words() {
+        for f in &Thresholds::builtin().fault {
+            assert_ne!(fault_words(&f.id), "A measured fault", "fault `{}` has no words", f.id);
+            assert_ne!(measure_words(&f.measure).0, "Measured", "measure `{}` has no words", f.measure);
+        }
+    }
+
+    #[test]
+    fn counts_and_numbers_read_well() {
+        assert_eq!(plural(1, "rep", "reps"), "1 rep");
+        assert_eq!(plural(0, "rep", "reps"), "0 reps");
+        assert_eq!(short_number(-0.0312), "-0.03");
+        assert_eq!(short_number(1e300), "1.0e300");
     }
 }

@@ -1,16 +1,88 @@
-//! Keypoint JSON input for `spotter analyze`, read as a stream: the file goes through a buffered
-//! reader straight into typed frames (`spotter_motion::keypoints::reader`), so neither the file's
-//! text nor a `serde_json::Value` tree of it is ever held (an hour of 30 fps keypoints is some
-//! 100 to 400 MB of text). Errors read as before: a syntax error with its line and column, a bad
-//! field named with its frame, and a file that is not UTF-8 said to be so.
+//! Keypoint and marker input for `spotter analyze`, read as streams with bounded memory.
+//!
+//! Keypoint JSON goes through a buffered reader straight into typed frames
+//! (`spotter_motion::keypoints::reader`), so neither the file's text nor a `serde_json::Value`
+//! tree of it is ever held (an hour of 30 fps keypoints is some 100 to 400 MB of text). Keypoint
+//! CSV is read a line at a time into `keypoints::CsvReader`. Errors read as before: a syntax
+//! error with its line and column, a bad field named with its frame, and a file that is not UTF-8
+//! said to be so.
+//!
+//! Size limits (exit 2 with a message naming the limit; the motion crate documents them):
+//! every keypoint file at most `keypoints::MAX_FRAMES` = 432,000 frames (2 hours at 60 fps), no
+//! frame time past 4 hours, at most 100 landmark rows in one frame's list; JSON at most 4 GiB
+//! read and 1 MiB in any one string (checked here, on the bytes); CSV lines at most 64 KiB each
+//! (checked here before a line is held). UI-PRMD marker files (`.txt`, `.txt.gz`) at most
+//! 64 MiB of text after decompression and 64 MiB compressed (a repetition is about 1 MB of
+//! text), so a gzip bomb stops at 64 MiB; at most 30,000 frames. Endless inputs (a pipe,
+//! `/dev/zero` under a keypoint name) stop at these limits in bounded memory.
 
 use crate::input_error;
-use spotter_motion::keypoints::KeypointSequence;
 use spotter_motion::keypoints::reader::parse_keypoints_json_from;
+use spotter_motion::keypoints::{self, CsvReader, KeypointSequence, MAX_CSV_LINE_BYTES, MAX_JSON_BYTES, MAX_JSON_STRING_BYTES};
+use spotter_motion::mocap::{self, MAX_UIPRMD_TEXT_BYTES};
 use std::cell::Cell;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
+
+/// Which limit a JSON byte stream broke.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Broke {
+    Bytes,
+    String,
+}
+
+/// Passes JSON bytes through, counting them, and fails the read past [`MAX_JSON_BYTES`] in all
+/// or [`MAX_JSON_STRING_BYTES`] inside one string (serde_json holds a string whole while it
+/// reads it).
+struct JsonLimits<R> {
+    inner: R,
+    total: u64,
+    in_string: bool,
+    escaped: bool,
+    string_len: usize,
+    broke: Rc<Cell<Option<Broke>>>,
+}
+
+impl<R: Read> JsonLimits<R> {
+    fn new(inner: R, broke: Rc<Cell<Option<Broke>>>) -> JsonLimits<R> {
+        JsonLimits { inner, total: 0, in_string: false, escaped: false, string_len: 0, broke }
+    }
+
+    fn fail(&self, b: Broke) -> std::io::Error {
+        self.broke.set(Some(b));
+        std::io::Error::other("size limit")
+    }
+}
+
+impl<R: Read> Read for JsonLimits<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.total += n as u64;
+        if self.total > MAX_JSON_BYTES {
+            return Err(self.fail(Broke::Bytes));
+        }
+        for &b in &out[..n] {
+            if self.in_string {
+                self.string_len += 1;
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                if self.string_len > MAX_JSON_STRING_BYTES {
+                    return Err(self.fail(Broke::String));
+                }
+            } else if b == b'"' {
+                self.in_string = true;
+                self.string_len = 0;
+            }
+        }
+        Ok(n)
+    }
+}
 
 /// Passes bytes through, failing the read at the first byte sequence that is not UTF-8 (and
 /// noting it, so the error can say so rather than blame the JSON).
@@ -50,18 +122,92 @@ impl<R: Read> Read for Utf8Check<R> {
     }
 }
 
-/// Reads the keypoint JSON file at `path` (any size) into a sequence, with the same checks and
-/// messages as `keypoints::parse_keypoints_json` on its text.
+fn open(path: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads the keypoint JSON file at `path` into a sequence, with the same checks and messages as
+/// `keypoints::parse_keypoints_json` on its text, stopping at the size limits of the module docs.
 pub fn read_keypoints_json(path: &Path) -> anyhow::Result<KeypointSequence> {
-    let file = std::fs::File::open(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+    let file = open(path)?;
     let bad = Rc::new(Cell::new(false));
-    let reader = BufReader::with_capacity(256 * 1024, Utf8Check { inner: file, carry: Vec::new(), bad: Rc::clone(&bad) });
+    let broke = Rc::new(Cell::new(None));
+    let limited = JsonLimits::new(file, Rc::clone(&broke));
+    let reader = BufReader::with_capacity(256 * 1024, Utf8Check { inner: limited, carry: Vec::new(), bad: Rc::clone(&bad) });
     let parsed = parse_keypoints_json_from(&mut serde_json::Deserializer::from_reader(reader));
     match parsed {
         Ok(seq) => Ok(seq),
+        Err(_) if broke.get() == Some(Broke::Bytes) => Err(input_error(format!(
+            "{}: more than {} GiB of keypoint JSON, the limit on a keypoint file (2 hours at 60 frames per second is 1 to 2 GB)",
+            path.display(),
+            MAX_JSON_BYTES >> 30
+        ))),
+        Err(_) if broke.get() == Some(Broke::String) => Err(input_error(format!(
+            "{}: a JSON string longer than {} MiB, the limit on any one text value in a keypoint file",
+            path.display(),
+            MAX_JSON_STRING_BYTES >> 20
+        ))),
         Err(_) if bad.get() => Err(input_error(format!("{}: not a text file (not UTF-8)", path.display()))),
         Err(e) => Err(input_error(format!("{}: {e}", path.display()))),
     }
+}
+
+/// Reads the keypoint CSV file at `path` a line at a time, with the checks and messages of
+/// `keypoints::parse_keypoints_csv`, stopping at the size limits of the module docs: a line is
+/// never held past 64 KiB, and every frame is checked as it comes.
+pub fn read_keypoints_csv(path: &Path) -> anyhow::Result<KeypointSequence> {
+    let mut input = BufReader::with_capacity(256 * 1024, open(path)?);
+    let mut csv = CsvReader::new();
+    let mut line = Vec::new();
+    let err = |e: keypoints::KeypointError| input_error(format!("{}: {e}", path.display()));
+    loop {
+        line.clear();
+        // At most one byte past the limit, so an endless line stops there.
+        let n = (&mut input)
+            .take(MAX_CSV_LINE_BYTES as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+        if n == 0 {
+            break;
+        }
+        let ended = line.last() == Some(&b'\n');
+        if ended {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        } else if n > MAX_CSV_LINE_BYTES {
+            return Err(err(csv.line_too_long()));
+        }
+        let text = std::str::from_utf8(&line).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())))?;
+        csv.line(text).map_err(err)?;
+    }
+    csv.finish().map_err(err)
+}
+
+/// Reads at most `limit` bytes of `r`, or says the limit was passed.
+fn read_at_most(r: impl Read, limit: usize) -> std::io::Result<Result<Vec<u8>, ()>> {
+    let mut out = Vec::new();
+    r.take(limit as u64 + 1).read_to_end(&mut out)?;
+    Ok(if out.len() > limit { Err(()) } else { Ok(out) })
+}
+
+/// Reads a UI-PRMD marker file (`.txt`, or `.txt.gz` when `gz`) and parses it, stopping at
+/// 64 MiB of file and of text (a gzip bomb expands no further than that).
+pub fn read_uiprmd(path: &Path, gz: bool) -> anyhow::Result<mocap::MarkerTrial> {
+    let file = open(path)?;
+    let too_long = || input_error(format!("{}: {}", path.display(), mocap::too_long_text()));
+    let bytes = read_at_most(file, MAX_UIPRMD_TEXT_BYTES).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = bytes.map_err(|()| too_long())?;
+    let bytes = if gz {
+        read_at_most(flate2::read::GzDecoder::new(&bytes[..]), MAX_UIPRMD_TEXT_BYTES)
+            .map_err(|e| input_error(format!("{}: not a readable gzip text file ({e})", path.display())))?
+            .map_err(|()| too_long())?
+    } else {
+        bytes
+    };
+    let text = String::from_utf8(bytes).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())))?;
+    mocap::parse_uiprmd(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

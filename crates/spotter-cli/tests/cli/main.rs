@@ -836,4 +836,5 @@ mod video {
 }
 
 mod bounded;
+mod motion_input;
 mod readme;
