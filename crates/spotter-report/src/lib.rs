@@ -5,8 +5,9 @@
 //! every machine.
 //!
 //! The card is worded in [`card`] and handed to the template as JSON in `sys.inputs.data`. If it
-//! does not fit on one page, the template is asked again with smaller type and fewer details (see
-//! [`Fit`]) until it does.
+//! does not fit on one page, the template is asked again with a tighter layout, fewer cues per lift
+//! and smaller type (see [`Fit`] and [`FITS`]) until it does; each drill's one-line how-to is the
+//! last thing to go.
 
 pub mod card;
 pub mod keyframe;
@@ -51,6 +52,8 @@ pub enum ReportError {
 pub struct Fit {
     /// Body text size, in points; headings scale with it.
     pub size_pt: f32,
+    /// Less space between sections, rows and list items (the same words).
+    pub tight: bool,
     /// Print each warm-up drill's first cue.
     pub warmup_cues: bool,
     /// Print the first cue of stretches, strength work and habits (cautions are always printed).
@@ -61,29 +64,36 @@ pub struct Fit {
     pub max_lifts: usize,
 }
 
-const fn fit(size_pt: f32, warmup_cues: bool, notes: bool, max_cues: usize, max_lifts: usize) -> Fit {
-    Fit { size_pt, warmup_cues, notes, max_cues, max_lifts }
+const fn fit(size_pt: f32, tight: bool, how_tos: bool, max_cues: usize, max_lifts: usize) -> Fit {
+    Fit { size_pt, tight, warmup_cues: how_tos, notes: how_tos, max_cues, max_lifts }
 }
 
-/// The fits tried in order; the first that gives one page is used. Large type matters most in the
-/// gym: the card is first tried with everything at 10, 9.5 and 9 pt, then without the notes on
-/// stretches and strength work, then without the warm-up cues; only then does the type go below
-/// 9 pt, and at last cues of lifts and then whole lifts are left out. The red flags, cautions and
-/// the disclaimer are always printed.
-pub const FITS: [Fit; 13] = [
-    fit(10.0, true, true, 4, 99),
-    fit(9.5, true, true, 4, 99),
+/// The fits tried, from the most wanted; the first that gives one page is used. Large type and
+/// each drill's one-line how-to matter most in the gym: the card is first tried with everything at
+/// 10, 9.5 and 9 pt, then with a tighter layout, then with fewer cues per lift (the first cues
+/// are the main ones), only then with type below 9 pt, then with fewer lifts in full (the rest
+/// named on one line). The how-tos of the warm-up, stretches, strength work and habits go only
+/// when even 6 pt with one cue for five lifts does not fit. The red flags, cautions and the
+/// disclaimer are always printed. Each fit holds no more than the one before it, so the list can
+/// be searched by halves.
+pub const FITS: [Fit; 17] = [
+    fit(10.0, false, true, 4, 99),
+    fit(9.5, false, true, 4, 99),
+    fit(9.0, false, true, 4, 99),
     fit(9.0, true, true, 4, 99),
-    fit(10.0, true, false, 4, 99),
-    fit(9.5, true, false, 4, 99),
-    fit(9.0, true, false, 4, 99),
-    fit(9.0, false, false, 4, 99),
-    fit(8.5, false, false, 4, 99),
-    fit(8.0, false, false, 3, 99),
-    fit(7.5, false, false, 2, 99),
-    fit(7.0, false, false, 1, 99),
-    fit(6.5, false, false, 1, 8),
-    fit(6.0, false, false, 1, 5),
+    fit(9.0, true, true, 3, 99),
+    fit(9.0, true, true, 2, 99),
+    fit(8.5, true, true, 2, 99),
+    fit(8.0, true, true, 2, 99),
+    fit(8.0, true, true, 1, 99),
+    fit(7.5, true, true, 1, 99),
+    fit(7.0, true, true, 1, 99),
+    fit(7.0, true, true, 1, 8),
+    fit(6.5, true, true, 1, 8),
+    fit(6.5, true, true, 1, 5),
+    fit(6.0, true, true, 1, 5),
+    Fit { size_pt: 6.0, tight: true, warmup_cues: true, notes: false, max_cues: 1, max_lifts: 5 },
+    fit(6.0, true, false, 1, 5),
 ];
 
 /// Pixels per point accepted by [`card_png`] (1.0 is 72 dpi; 4.0 is 288 dpi).
@@ -113,18 +123,32 @@ pub fn card_svg(kb: &Kb, plan: &Plan<'_>) -> Result<String, ReportError> {
     Ok(lay_out(kb, plan)?.svg())
 }
 
-/// Words and lays the card out once, for exporting it in more than one format.
+/// Words and lays the card out once, for exporting it in more than one format: with the first
+/// of [`FITS`] that gives one page.
 pub fn lay_out(kb: &Kb, plan: &Plan<'_>) -> Result<LaidCard, ReportError> {
     let card = Card::new(kb, plan);
-    let mut pages = 0;
-    for fit in FITS {
-        let laid = layout(&card, fit)?;
-        pages = laid.doc.pages().len();
-        if pages == 1 {
-            return Ok(laid);
+    // Most cards fit at once. Otherwise the fits are searched by halves (each holds no more than
+    // the one before), a handful of layouts instead of one per fit.
+    let first = layout(&card, FITS[0])?;
+    if first.pages() == 1 {
+        return Ok(first);
+    }
+    let last = layout(&card, FITS[FITS.len() - 1])?;
+    if last.pages() != 1 {
+        return Err(ReportError::DoesNotFit { pages: last.pages() });
+    }
+    // FITS[lo] does not fit, FITS[hi] (laid out in `best`) does.
+    let (mut lo, mut hi, mut best) = (0, FITS.len() - 1, last);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        let laid = layout(&card, FITS[mid])?;
+        if laid.pages() == 1 {
+            (hi, best) = (mid, laid);
+        } else {
+            lo = mid;
         }
     }
-    Err(ReportError::DoesNotFit { pages })
+    Ok(best)
 }
 
 /// A card laid out on its page, ready to export.

@@ -276,6 +276,54 @@ fn a_day_of_every_exercise_and_every_fault_still_fits_on_one_page() {
     contains_all(&text, &["Stop and get help now", kb.disclaimer.as_str(), "Nerve flossing", "Stop"]);
 }
 
+#[test]
+fn each_fit_holds_no_more_than_the_one_before() {
+    // lay_out searches FITS by halves: that is only right if every step gives up something.
+    for pair in FITS.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        assert!(b.size_pt <= a.size_pt && b.max_cues <= a.max_cues && b.max_lifts <= a.max_lifts, "{a:?} then {b:?}");
+        assert!(b.tight >= a.tight && b.warmup_cues <= a.warmup_cues && b.notes <= a.notes, "{a:?} then {b:?}");
+        assert_ne!(a, b);
+    }
+    // The how-tos are the last to go: every fit but the last two keeps them.
+    assert!(FITS[..FITS.len() - 2].iter().all(|f| f.warmup_cues && f.notes));
+}
+
+#[test]
+fn a_long_plan_keeps_every_drills_how_to_on_its_one_page() {
+    // Ten minutes of warm-up, four lifts and every observed fault: many causes, every drill block.
+    let kb = &*KB;
+    let every_observation: Vec<&str> =
+        kb.item("observations").expect("observations item").kind.choices().iter().map(|c| c.id.as_str()).collect();
+    let answers = seed_with(serde_json::json!({
+        "exercises_today": ["back_squat", "romanian_deadlift", "walking_lunge", "leg_curl"],
+        "observations": every_observation,
+    }));
+    let answers = spotter_triage::parse_answers_json(kb, &answers).expect("answers parse");
+    let plan = make_plan(kb, &answers, Some(10.0)).expect("10 minutes is allowed");
+    assert!(plan.causes.len() >= 3, "{} causes", plan.causes.len());
+    let card = Card::new(kb, &plan);
+    // Too much for the roomiest fit: the card had to be fitted.
+    assert!(layout(&card, FITS[0]).expect("lays out").pages() > 1);
+    let laid = checked(kb, &plan);
+    assert!(laid.fit().warmup_cues && laid.fit().notes, "{:?}", laid.fit());
+    assert!(laid.fit().size_pt >= 8.0, "readable in the gym: {:?}", laid.fit());
+    let text = laid.text();
+    let mut how_tos = 0;
+    for block in [BlockId::Warmup, BlockId::Cooldown, BlockId::Strength, BlockId::Daily] {
+        for item in &plan.block(block).expect("block").items {
+            let how_to = item.cues.first().unwrap_or_else(|| panic!("{} has a how-to", item.name));
+            contains_all(&text, &[item.name, how_to]);
+            how_tos += 1;
+        }
+    }
+    assert!(how_tos >= 12, "{how_tos} drills");
+    // Every lift keeps at least its first cue.
+    for lift in &plan.block(BlockId::ExerciseCues).expect("cues").items {
+        contains_all(&text, &[lift.name, lift.cues[0]]);
+    }
+}
+
 // ------------------------------------------------------------------------------- the files
 
 #[test]

@@ -837,4 +837,5 @@ mod video {
 
 mod bounded;
 mod motion_input;
+mod outputs;
 mod readme;
