@@ -149,9 +149,7 @@ impl IndicatifProgress {
 
     /// A bar drawing to a given target (tests use a hidden one). `message` names the step.
     pub fn with_target(message: &str, target: indicatif::ProgressDrawTarget) -> Self {
-        let bar = indicatif::ProgressBar::with_draw_target(None, target);
-        bar.set_prefix(message.to_string());
-        bar.set_style(Self::style(false));
+        let bar = indicatif::ProgressBar::with_draw_target(None, target).with_style(Self::style(false)).with_prefix(message.to_string());
         IndicatifProgress { bar }
     }
 
