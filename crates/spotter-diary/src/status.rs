@@ -279,15 +279,15 @@ pub fn alerts(kb: &Kb, diary: &Diary, derived: Option<&Derived>, status: Option<
         let n = d.rest_days_without_improvement;
         let tier = finding_tier(kb, &[("rest_days_without_improvement", Answer::Integer(i64::from(n)))]);
         let since = match d.rest_run {
-            Some(r) if r.after_training => format!("it was {} out of 10 on your last training day", r.baseline.points()),
-            Some(r) => format!("it was {} out of 10 on {}", r.baseline.points(), r.first_date.in_words()),
+            Some(r) if r.after_training => format!(", {} on your last training day", r.baseline.points()),
+            Some(r) => format!(", {} on {}", r.baseline.points(), r.first_date.in_words()),
             None => String::new(),
         };
         out.push(alert(
             AlertId::NoImprovementAfterRest,
             Severity::Tier(tier),
             format!(
-                "{} of rest and the pain has not eased: {} now, and {since}. Pain that does not improve after a few days of rest should be looked at.{}",
+                "{} of rest and the pain has not eased: {} out of 10 now{since}. Pain that does not improve after a few days of rest should be looked at.{}",
                 capitalise(&plural(n as usize, "day", "days")),
                 d.pain_now.points(),
                 action(kb, tier),
@@ -382,6 +382,11 @@ impl<'kb> Status<'kb> {
     /// The most urgent tier the status knows: the status triage's; `None` without a check.
     pub fn tier(&self) -> Option<Tier> {
         self.triage.as_ref().map(|t| t.triage.tier)
+    }
+
+    /// The status JSON document as a value.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self.to_json()).unwrap_or(serde_json::Value::Null)
     }
 
     /// The status JSON document (`diary status --format json`).
