@@ -1,5 +1,5 @@
 //! Architecture invariants, checked on the source tree (ARCHITECTURE.md says why):
-//! - the core crates (knowledge, rules, analysis) do no IO and depend only on an allowed list;
+//! - the core crates (knowledge, rules, analysis, the diary) do no IO and depend only on an allowed list;
 //! - every Rust file starts with a `//!` line that says what it is for;
 //! - tests use neither `#[ignore]` nor `#[should_panic]`.
 
@@ -25,14 +25,15 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Crates that must stay pure: no files, network, processes, terminal or clock.
-const CORE_CRATES: [&str; 4] = ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion"];
+const CORE_CRATES: [&str; 5] = ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion", "spotter-diary"];
 
 /// Crates that do no IO themselves but may depend on heavier libraries (bytes in, bytes out): the
 /// card and key-frame renderer, the model loader and inference, the pose pipeline.
 const NO_IO_CRATES: [&str; 3] = ["spotter-report", "spotter-infer", "spotter-pose"];
 
 /// Dependencies a core crate may have (normal dependencies; dev-dependencies are free).
-const CORE_ALLOWED_DEPS: [&str; 7] = ["spotter-kb", "spotter-triage", "spotter-coach", "serde", "serde_json", "toml", "thiserror"];
+const CORE_ALLOWED_DEPS: [&str; 8] =
+    ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-diary", "serde", "serde_json", "toml", "thiserror"];
 
 /// Text that means IO in library code.
 const IO_MARKERS: [&str; 10] = [
