@@ -155,12 +155,7 @@ fn save_answers(path: &Path, answers: &Answers) -> anyhow::Result<()> {
 
 /// The triage document with a `plan` field added.
 fn write_coached_json(out: &mut dyn Write, kb: &Kb, answers: &Answers) -> anyhow::Result<()> {
-    let plan = spotter_coach::make_plan(kb, answers, None)?;
-    let t = spotter_triage::triage(kb, answers);
-    let raise = spotter_triage::could_raise(kb, answers, t.tier);
-    let mut doc = serde_json::to_value(render::to_json(kb, &t, &raise, answers))?;
-    doc["plan"] = serde_json::to_value(coach_out::plan_json(kb, &plan))?;
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    serde_json::to_writer_pretty(&mut *out, &spotter_app::check_with_plan(kb, answers)?)?;
     writeln!(out)?;
     Ok(())
 }

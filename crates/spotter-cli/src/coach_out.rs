@@ -1,72 +1,17 @@
-//! Output of `spotter explain` and `spotter plan`: text for people, JSON for programs (a stable
-//! interface: fields are only ever added).
+//! Output of `spotter explain` and `spotter plan`: text for people, or the application layer's
+//! JSON documents (`spotter_app::wire`) for programs.
 
 use crate::cli::Format;
 use crate::render::cite;
 use crate::style::{self, paint};
-use serde::Serialize;
-use spotter_coach::plan::ItemKind;
 use spotter_coach::{Explanation, Plan, RankedCause};
 use spotter_kb::{CauseKind, Kb, Tier};
 use std::io::Write;
 
-#[derive(Debug, Serialize)]
-pub struct EvidenceJson<'a> {
-    pub says: &'a str,
-    pub points: u32,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CauseJson<'a> {
-    pub id: &'a str,
-    /// Sum of the evidence points.
-    pub score: u32,
-    pub name: &'a str,
-    pub kind: CauseKind,
-    pub evidence: Vec<EvidenceJson<'a>>,
-    pub mechanism: &'a str,
-    pub change_today: &'a str,
-    pub train_over_weeks: &'a str,
-    pub sources: &'a [String],
-}
-
-pub fn cause_json<'a>(r: &'a RankedCause<'a>) -> CauseJson<'a> {
-    CauseJson {
-        id: &r.cause.id,
-        score: r.score,
-        name: &r.cause.name,
-        kind: r.cause.kind,
-        evidence: r.evidence.iter().map(|e| EvidenceJson { says: &e.says, points: e.points }).collect(),
-        mechanism: &r.cause.mechanism,
-        change_today: &r.cause.change_today,
-        train_over_weeks: &r.cause.train_over_weeks,
-        sources: &r.cause.sources,
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct ExplainJson<'a> {
-    pub tier: Tier,
-    pub headline: &'a str,
-    /// Causes best first; empty when triage does not allow coaching.
-    pub causes: Vec<CauseJson<'a>>,
-    /// Why there are no causes, when triage does not allow coaching.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refused: Option<String>,
-    pub disclaimer: &'a str,
-}
-
 pub fn write_explanation(out: &mut dyn Write, kb: &Kb, e: &Explanation<'_>, format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => {
-            let doc = ExplainJson {
-                tier: e.triage.tier,
-                headline: &e.triage.info.headline,
-                causes: e.causes.iter().flatten().map(cause_json).collect(),
-                refused: e.refusal(),
-                disclaimer: &kb.disclaimer,
-            };
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            serde_json::to_writer_pretty(&mut *out, &spotter_app::wire::ExplainDoc::new(kb, e))?;
             writeln!(out)?;
         }
         Format::Text => {
@@ -136,89 +81,6 @@ pub fn write_causes(out: &mut dyn Write, kb: &Kb, causes: &[RankedCause<'_>], ti
     Ok(())
 }
 
-#[derive(Debug, Serialize)]
-pub struct PlanItemJson<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub kind: ItemKind,
-    /// Seconds, per side when `per_side` is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<u32>,
-    /// Repetitions per set, per side when `per_side` is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reps: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sets: Option<u32>,
-    /// Hold per repetition, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hold_seconds: Option<u32>,
-    pub per_side: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval_minutes: Option<u32>,
-    pub cues: &'a [&'a str],
-    /// Causes found that this item answers.
-    pub serves: &'a [&'a str],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caution: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct BlockJson<'a> {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub items: Vec<PlanItemJson<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PlanJson<'a> {
-    pub tier: Tier,
-    pub headline: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub advice: Option<&'a str>,
-    /// The warm-up budget; the warm-up block adds up to exactly this.
-    pub warmup_seconds: u32,
-    pub causes: Vec<CauseJson<'a>>,
-    pub blocks: Vec<BlockJson<'a>>,
-    pub disclaimer: &'a str,
-}
-
-pub fn plan_json<'a>(kb: &'a Kb, plan: &'a Plan<'a>) -> PlanJson<'a> {
-    PlanJson {
-        tier: plan.triage.tier,
-        headline: &plan.triage.info.headline,
-        advice: plan.advice.as_deref(),
-        warmup_seconds: plan.warmup_budget_seconds,
-        causes: plan.causes.iter().map(cause_json).collect(),
-        blocks: plan
-            .blocks
-            .iter()
-            .map(|b| BlockJson {
-                id: b.id.id(),
-                title: b.id.title(),
-                items: b
-                    .items
-                    .iter()
-                    .map(|i| PlanItemJson {
-                        id: i.id,
-                        name: i.name,
-                        kind: i.kind,
-                        seconds: i.seconds,
-                        reps: i.reps,
-                        sets: i.sets,
-                        hold_seconds: i.hold_seconds,
-                        per_side: i.per_side,
-                        interval_minutes: i.interval_minutes,
-                        cues: &i.cues,
-                        serves: &i.serves,
-                        caution: i.caution,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        disclaimer: &kb.disclaimer,
-    }
-}
-
 /// "1:30", "45 s".
 pub fn clock(seconds: u32) -> String {
     if seconds < 60 { format!("{seconds} s") } else { format!("{}:{:02}", seconds / 60, seconds % 60) }
@@ -279,7 +141,7 @@ pub fn write_summary(out: &mut dyn Write, kb: &Kb, plan: &Plan<'_>) -> anyhow::R
 
 pub fn write_plan(out: &mut dyn Write, kb: &Kb, plan: &Plan<'_>, format: Format) -> anyhow::Result<()> {
     if format == Format::Json {
-        serde_json::to_writer_pretty(&mut *out, &plan_json(kb, plan))?;
+        serde_json::to_writer_pretty(&mut *out, &spotter_app::wire::PlanDoc::new(kb, plan))?;
         writeln!(out)?;
         return Ok(());
     }

@@ -98,7 +98,7 @@ pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
         }
         Format::Json => {
             writeln!(out, ",{{\"example\": \"examples/plan-seed-story.json\", \"plan\": ")?;
-            serde_json::to_writer_pretty(&mut out, &crate::coach_out::plan_json(kb, &plan))?;
+            serde_json::to_writer_pretty(&mut out, &spotter_app::wire::PlanDoc::new(kb, &plan))?;
             writeln!(out, "}},{{\"example\": \"examples/squat-side-gym.keypoints.json\", \"analysis\": ")?;
             let mut buf = Vec::new();
             crate::analyze::analyze_and_write(kb, &args, &seq, false, &mut buf)?;

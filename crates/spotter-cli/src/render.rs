@@ -1,117 +1,21 @@
-//! The triage result for people (text) and programs (JSON). The JSON form is a stable interface:
-//! fields are only ever added.
+//! The triage result for people (text) and programs (JSON). The JSON document is the application
+//! layer's (`spotter_app::wire::TriageDoc`); this module only prints it, or writes the text.
 
 use crate::cli::Format;
 use crate::style::{self, paint};
-use serde::Serialize;
-use spotter_kb::{Kb, Tier};
-use spotter_triage::{Answers, CouldRaise, Triage, could_raise, triage};
+use spotter_kb::Kb;
+use spotter_triage::{Answers, CouldRaise, Triage};
 use std::io::Write;
-
-/// The JSON document of a triage result.
-#[derive(Debug, Serialize)]
-pub struct TriageJson<'a> {
-    /// `emergency`, `urgent`, `see_professional` or `self_care`.
-    pub tier: Tier,
-    pub label: &'a str,
-    /// What the person is told first.
-    pub headline: &'a str,
-    pub next_steps: &'a [String],
-    /// For `emergency`: what to say when calling for help.
-    pub call_script: Option<&'a str>,
-    /// Every fired rule, most urgent first.
-    pub reasons: Vec<ReasonJson<'a>>,
-    /// Items not answered that could make the result more urgent.
-    pub unanswered_could_raise: Vec<CouldRaiseJson<'a>>,
-    /// Safety items (and follow-ups they need) that were not answered. Only an emergency result
-    /// can have any: an emergency never waits for the rest of the questionnaire.
-    pub not_answered: Vec<NotAnsweredJson<'a>>,
-    pub disclaimer: &'a str,
-    pub spotter_version: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReasonJson<'a> {
-    pub rule: &'a str,
-    pub tier: Tier,
-    pub title: &'a str,
-    pub reason: &'a str,
-    /// Item ids whose answers fired the rule.
-    pub items: &'a [&'a str],
-    pub sources: Vec<SourceJson<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SourceJson<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CouldRaiseJson<'a> {
-    pub item: &'a str,
-    pub question: &'a str,
-    pub up_to: Tier,
-}
-
-#[derive(Debug, Serialize)]
-pub struct NotAnsweredJson<'a> {
-    pub item: &'a str,
-    pub question: &'a str,
-}
-
-pub fn to_json<'a>(kb: &'a Kb, t: &'a Triage<'a>, raise: &'a [CouldRaise<'a>], answers: &Answers) -> TriageJson<'a> {
-    TriageJson {
-        tier: t.tier,
-        label: &t.info.label,
-        headline: &t.info.headline,
-        next_steps: &t.info.steps,
-        call_script: t.call_script.as_deref(),
-        reasons: t
-            .fired
-            .iter()
-            .map(|f| ReasonJson {
-                rule: &f.rule.id,
-                tier: f.rule.tier,
-                title: &f.rule.title,
-                reason: &f.rule.reason,
-                items: &f.items,
-                sources: f
-                    .rule
-                    .sources
-                    .iter()
-                    .filter_map(|id| kb.source(id))
-                    .map(|s| SourceJson { id: &s.id, title: &s.title, url: s.url.as_deref() })
-                    .collect(),
-            })
-            .collect(),
-        unanswered_could_raise: raise
-            .iter()
-            .map(|c| CouldRaiseJson { item: &c.item.id, question: &c.item.question, up_to: c.up_to })
-            .collect(),
-        not_answered: answers
-            .not_answered_required(kb)
-            .into_iter()
-            .filter_map(|id| kb.item(id))
-            .map(|i| NotAnsweredJson { item: &i.id, question: &i.question })
-            .collect(),
-        disclaimer: &kb.disclaimer,
-        spotter_version: env!("CARGO_PKG_VERSION"),
-    }
-}
 
 /// Runs triage on `answers` and writes the result.
 pub fn write_result(out: &mut dyn Write, kb: &Kb, answers: &Answers, format: Format) -> anyhow::Result<()> {
-    let t = triage(kb, answers);
-    let raise = could_raise(kb, answers, t.tier);
+    let t = spotter_app::triage(kb, answers);
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &to_json(kb, &t, &raise, answers))?;
+            serde_json::to_writer_pretty(&mut *out, &t.doc)?;
             writeln!(out)?;
         }
-        Format::Text => write_text(out, kb, answers, &t, &raise)?,
+        Format::Text => write_text(out, kb, answers, &t.result, &t.could_raise)?,
     }
     Ok(())
 }
