@@ -87,13 +87,13 @@ fn movement_of(kb: &Kb, exercise: &str) -> anyhow::Result<Movement> {
 
 fn options(kb: &Kb, a: &AnalyzeArgs, single_rep: bool) -> anyhow::Result<Options> {
     if !(20.0..=350.0).contains(&a.body_mass) {
-        return Err(input_error(format!("--body-mass must be 20 to 350 kg, got {}", a.body_mass)));
+        return Err(input_error(format!("--body-mass must be 20 to 350 kg, got {}", spotter_kb::number::show(a.body_mass))));
     }
     if !(1.0..=2.5).contains(&a.height) {
-        return Err(input_error(format!("--height must be 1.0 to 2.5 m, got {}", a.height)));
+        return Err(input_error(format!("--height must be 1.0 to 2.5 m, got {}", spotter_kb::number::show(a.height))));
     }
     if !(0.0..=1000.0).contains(&a.load) {
-        return Err(input_error(format!("--load must be 0 to 1000 kg, got {}", a.load)));
+        return Err(input_error(format!("--load must be 0 to 1000 kg, got {}", spotter_kb::number::show(a.load))));
     }
     let position = match a.load_position {
         Some(LoadPositionArg::Back) => LoadPosition::Back,

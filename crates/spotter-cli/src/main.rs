@@ -201,7 +201,7 @@ fn write_card(kb: &Kb, plan: &spotter_coach::Plan<'_>, path: &std::path::Path) -
 
 fn warmup(kb: &Kb, a: &cli::WarmupArgs) -> anyhow::Result<()> {
     if !(a.speed.is_finite() && (0.01..=1_000_000.0).contains(&a.speed)) {
-        return Err(input_error(format!("--speed must be 0.01 to 1000000, got {}", a.speed)));
+        return Err(input_error(format!("--speed must be 0.01 to 1000000, got {}", spotter_kb::number::show(a.speed))));
     }
     let answers = read_answers(kb, &a.answers)?;
     let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
