@@ -128,17 +128,15 @@ pub fn human_bytes(n: usize) -> String {
 /// emergency rule already fires on what is there).
 fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triage::Answers> {
     let text = read_input_limited(path, spotter_triage::MAX_ANSWERS_BYTES, "--answers")?;
-    spotter_triage::parse_complete_answers_json(kb, &text).map_err(|e| {
-        let source = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
-        input_error(format!("invalid answers in {source}: {e}"))
-    })
+    let source = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
+    spotter_app::read_answers(kb, &text, &source).map_err(|e| input_error(e.to_string()))
 }
 
 /// Adds the observations of a `spotter analyze` JSON file to the answers' `observations`.
 pub fn merge_analysis(kb: &Kb, answers: &mut spotter_triage::Answers, path: Option<&std::path::Path>) -> anyhow::Result<()> {
     let Some(path) = path else { return Ok(()) };
     let text = read_input_limited(path, spotter_triage::MAX_ANALYSIS_BYTES, "--analysis")?;
-    spotter_triage::merge_analysis_json(kb, answers, &text).map_err(|e| input_error(format!("--analysis {}: {e}", path.display())))
+    spotter_app::add_analysis(kb, answers, &text, &path.display().to_string()).map_err(|e| input_error(e.to_string()))
 }
 
 fn explain(kb: &Kb, a: &cli::ExplainArgs) -> anyhow::Result<()> {
