@@ -128,6 +128,8 @@ def run_once(args, cv2, mp):
     pose_s = sum(pose_ms) / 1000.0
     timing = {
         "frames": n,
+        # Frames where MediaPipe found the person: a run that lost the lifter is not comparable.
+        "frames_with_person": sum(1 for f in frames if f["landmarks"] is not None),
         "fps_pose_only": n / pose_s,
         "fps_end_to_end": n / loop_s,
         "fps_end_to_end_incl_init": n / (loop_s + init_s),
