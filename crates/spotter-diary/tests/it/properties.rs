@@ -172,3 +172,68 @@ fn the_red_flag_list_only_holds_red_flags() {
         assert!(spotter_triage::tier_only(kb(), &a) >= Tier::Urgent, "{f:?}");
     }
 }
+
+/// Any JSON value, small.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (-20.0f64..20.0).prop_map(Value::from),
+        prop_oneof![
+            Just("2026-02-30".to_string()),
+            Just("2026-12-01".to_string()),
+            Just("back_squat".to_string()),
+            Just("one_leg".to_string()),
+            ".{0,12}"
+        ]
+        .prop_map(Value::String),
+    ];
+    let nested = leaf.clone().prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            proptest::collection::btree_map(prop_oneof![Just("fever".to_string()), Just("leg_weakness".to_string()), "[a-z_]{1,8}"], inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    });
+    prop_oneof![2 => leaf, 1 => nested]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Bad input never panics: any value in any field is read or refused with that field named.
+    #[test]
+    fn any_value_in_any_field_is_read_or_refused_by_name(field in 0usize..12, value in json_value()) {
+        let mut doc = serde_json::json!({
+            "date": "2026-12-01", "pain_now": 4, "pain_worst_24h": 6, "trained": true,
+            "exercises": ["back_squat"], "warmed_up": false, "pain_after_training": 6,
+            "worse_at_night": false, "onset_date": "2026-11-28",
+            "answers": {"numbness_tingling": "none"}, "note": "felt it on the third set"
+        });
+        let name = spotter_diary::ENTRY_FIELDS.get(field).copied().unwrap_or("unknown_field");
+        doc[name] = value;
+        match parse_entry_json(kb(), &doc.to_string(), date("2026-12-04")) {
+            Ok(e) => prop_assert!(e.check(kb(), date("2026-12-04")).is_ok()),
+            Err(spotter_diary::DiaryError::Invalid(problems)) => {
+                prop_assert!(!problems.is_empty());
+                // `"trained": false` makes the example's training fields the wrong ones.
+                let training = ["exercises", "warmed_up", "pain_after_training"];
+                for p in &problems {
+                    let named = p.field == name
+                        || p.field.starts_with(&format!("{name}."))
+                        || (name == "trained" && doc[name] == false && training.contains(&p.field.as_str()));
+                    prop_assert!(named, "{} for {}", p, name);
+                }
+            }
+            Err(other) => prop_assert!(false, "{}", other),
+        }
+    }
+
+    #[test]
+    fn any_text_is_read_or_refused(text in "[{}\\[\\]\",:0-9a-z_ -]{0,80}") {
+        let _ = parse_entry_json(kb(), &text, date("2026-12-04"));
+        let _ = spotter_diary::parse_diary_json(kb(), &text, date("2026-12-04"));
+    }
+}
