@@ -26,6 +26,15 @@ pub struct SavedCheck {
     pub tier: Tier,
 }
 
+impl SavedCheck {
+    /// A check saved now: `answers` (complete, as `spotter triage` requires them) with the tier the
+    /// triage engine gives them.
+    pub fn from_answers(kb: &Kb, date: Date, answers: Answers) -> SavedCheck {
+        let tier = spotter_triage::tier_only(kb, &answers);
+        SavedCheck { date, answers, tier }
+    }
+}
+
 impl Serialize for SavedCheck {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(3))?;
@@ -94,7 +103,8 @@ impl Diary {
     }
 
     /// Adds an entry in date order. A date that already has one is refused and the diary is left
-    /// as it was (see [`Diary::replace`]).
+    /// as it was (see [`Diary::replace`]). The entry itself is not checked here: read it with
+    /// [`crate::parse_entry_json`], or call [`Entry::check`] on one built in code.
     pub fn add(&mut self, entry: Entry) -> Result<(), DiaryError> {
         match self.entries.binary_search_by_key(&entry.date, |e| e.date) {
             Ok(_) => Err(DiaryError::one(

@@ -179,5 +179,10 @@ fn the_diary_document_round_trips() {
     let back = parse_diary_json(kb(), &text, today()).unwrap();
     assert_eq!(back, d);
     assert_eq!(serde_json::to_string_pretty(&back.to_json()).unwrap(), text);
-    let _: SavedCheck = back.checks()[0].clone();
+    // A check saved from answers gets the engine's tier.
+    let saved = SavedCheck::from_answers(kb(), day(0), back.checks()[0].answers.clone());
+    assert_eq!(saved, back.checks()[0]);
+    let mut urgent = self_care_answers();
+    urgent.set(kb(), "fever", Answer::Bool(true)).unwrap();
+    assert_eq!(SavedCheck::from_answers(kb(), day(0), urgent).tier, Tier::Urgent);
 }
