@@ -25,7 +25,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Crates that must stay pure: no files, network, processes, terminal or clock.
-const CORE_CRATES: [&str; 5] = ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion", "spotter-diary"];
+const CORE_CRATES: [&str; 6] = ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion", "spotter-diary", "spotter-wire"];
 
 /// Crates that do no IO themselves but may depend on heavier libraries (bytes in, bytes out): the
 /// card and key-frame renderer, the model loader and inference, the pose pipeline.
@@ -34,6 +34,24 @@ const NO_IO_CRATES: [&str; 3] = ["spotter-report", "spotter-infer", "spotter-pos
 /// Dependencies a core crate may have (normal dependencies; dev-dependencies are free).
 const CORE_ALLOWED_DEPS: [&str; 8] =
     ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-diary", "serde", "serde_json", "toml", "thiserror"];
+
+/// Crates of the server and storage kind, and the only workspace crates that may depend on them
+/// (directly): async runtimes and HTTP in the web server, SQL in the storage engines. Everything
+/// else (the core, the application layer, the CLI) stays synchronous and engine-neutral.
+const FENCED_DEPS: [(&str, &[&str]); 12] = [
+    ("tokio", &["spotter-server", "spotter-store-postgres", "spotter-store-sqlite"]),
+    ("async-std", &[]),
+    ("smol", &[]),
+    ("axum", &["spotter-server"]),
+    ("hyper", &["spotter-server"]),
+    ("tower", &["spotter-server"]),
+    ("tower-http", &["spotter-server"]),
+    ("reqwest", &[]),
+    ("sqlx", &["spotter-store-postgres", "spotter-store-sqlite"]),
+    ("rusqlite", &["spotter-store-sqlite"]),
+    ("postgres", &["spotter-store-postgres"]),
+    ("tokio-postgres", &["spotter-store-postgres"]),
+];
 
 /// Text that means IO in library code.
 const IO_MARKERS: [&str; 10] = [
@@ -78,6 +96,31 @@ fn core_crates_depend_only_on_allowed_crates() {
             assert!(CORE_ALLOWED_DEPS.contains(&name.as_str()), "{krate} depends on `{name}`, which core crates may not");
         }
     }
+}
+
+#[test]
+fn async_http_and_sql_crates_stay_in_their_crates() {
+    let root = root();
+    let mut offences = Vec::new();
+    let mut crates = 0;
+    for entry in std::fs::read_dir(root.join("crates")).expect("crates folder").flatten() {
+        let Ok(manifest) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
+        crates += 1;
+        let doc: toml::Table = manifest.parse().expect("manifest parses");
+        let name = doc["package"]["name"].as_str().expect("package name").to_string();
+        for section in ["dependencies", "build-dependencies"] {
+            let deps = doc.get(section).and_then(|d| d.as_table()).cloned().unwrap_or_default();
+            for dep in deps.keys() {
+                if let Some((_, allowed)) = FENCED_DEPS.iter().find(|(d, _)| d == dep)
+                    && !allowed.contains(&name.as_str())
+                {
+                    offences.push(format!("{name} depends on `{dep}` ({section}); only {allowed:?} may"));
+                }
+            }
+        }
+    }
+    assert!(crates >= 10, "only {crates} crates found");
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
 }
 
 #[test]
