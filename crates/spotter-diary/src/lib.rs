@@ -22,6 +22,6 @@ pub use diary::{Diary, MAX_DIARY_BYTES, SavedCheck, parse_diary_json};
 pub use entry::{DIARY_ITEMS, ENTRY_FIELDS, Entry, MAX_ENTRY_BYTES, MAX_NOTE_CHARS, Pain, Training, parse_entry_json};
 pub use error::{DiaryError, FieldProblem};
 pub use status::{
-    Adherence, Alert, AlertId, MIN_ADHERENCE_DAYS, Severity, Status, StatusJson, StatusTriage, TrainingDays, TriageJson, adherence,
+    Adherence, Alert, AlertId, MIN_ADHERENCE_DAYS, Severity, Status, StatusJson, StatusTriage, TrainingDays, adherence,
     alerts, status, status_triage,
 };

@@ -7,6 +7,7 @@ use crate::derive::{ANSWERS_WINDOW_DAYS, Derived, TREND_WINDOW_DAYS, Trend, deri
 use crate::diary::{Diary, SavedCheck};
 use serde::Serialize;
 use spotter_kb::{Kb, Tier};
+use spotter_wire::TriageDoc;
 use spotter_triage::{Answer, Answers, CouldRaise, Fired, Triage, could_raise, join_words, tier_only, triage};
 
 /// Adherence is reported only when each group has at least this many training days.
@@ -394,7 +395,7 @@ impl<'kb> Status<'kb> {
         StatusJson {
             as_of: self.derived.as_ref().map(|d| d.as_of),
             derived: self.derived.as_ref().map(Derived::to_answers).unwrap_or_default().to_json(),
-            triage: self.triage.as_ref().map(|s| TriageJson::new(self.kb, &s.triage, &s.could_raise, &s.answers)),
+            triage: self.triage.as_ref().map(|s| TriageDoc::new(self.kb, &s.triage, &s.could_raise, &s.answers)),
             alerts: &self.alerts,
             adherence: self.adherence.as_ref(),
         }
@@ -408,101 +409,12 @@ pub struct StatusJson<'a> {
     pub as_of: Option<Date>,
     /// The derived items and entry answers by item id (items not derived are absent).
     pub derived: serde_json::Value,
-    /// The status triage, in the form of `spotter triage --format json`; `null` without a check.
-    pub triage: Option<TriageJson<'a>>,
+    /// The status triage, in the form of `spotter triage --format json` (the shared
+    /// `spotter_wire::TriageDoc`); `null` without a check.
+    pub triage: Option<TriageDoc>,
     pub alerts: &'a [Alert],
     /// `null` until each group has enough training days.
     pub adherence: Option<&'a Adherence>,
-}
-
-/// A triage result as `spotter triage --format json` prints it (the same fields as the CLI's
-/// `TriageJson`).
-#[derive(Debug, Serialize)]
-pub struct TriageJson<'a> {
-    pub tier: Tier,
-    pub label: &'a str,
-    pub headline: &'a str,
-    pub next_steps: &'a [String],
-    pub call_script: Option<&'a str>,
-    /// Every fired rule, most urgent first.
-    pub reasons: Vec<ReasonJson<'a>>,
-    pub unanswered_could_raise: Vec<CouldRaiseJson<'a>>,
-    pub not_answered: Vec<NotAnsweredJson<'a>>,
-    pub disclaimer: &'a str,
-    pub spotter_version: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReasonJson<'a> {
-    pub rule: &'a str,
-    pub tier: Tier,
-    pub title: &'a str,
-    pub reason: &'a str,
-    pub items: &'a [&'a str],
-    pub sources: Vec<SourceJson<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SourceJson<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CouldRaiseJson<'a> {
-    pub item: &'a str,
-    pub question: &'a str,
-    pub up_to: Tier,
-}
-
-#[derive(Debug, Serialize)]
-pub struct NotAnsweredJson<'a> {
-    pub item: &'a str,
-    pub question: &'a str,
-}
-
-impl<'a> TriageJson<'a> {
-    pub fn new(kb: &'a Kb, t: &'a Triage<'a>, raise: &'a [CouldRaise<'a>], answers: &Answers) -> TriageJson<'a> {
-        TriageJson {
-            tier: t.tier,
-            label: &t.info.label,
-            headline: &t.info.headline,
-            next_steps: &t.info.steps,
-            call_script: t.call_script.as_deref(),
-            reasons: t
-                .fired
-                .iter()
-                .map(|f| ReasonJson {
-                    rule: &f.rule.id,
-                    tier: f.rule.tier,
-                    title: &f.rule.title,
-                    reason: &f.rule.reason,
-                    items: &f.items,
-                    sources: f
-                        .rule
-                        .sources
-                        .iter()
-                        .filter_map(|id| kb.source(id))
-                        .map(|s| SourceJson { id: &s.id, title: &s.title, url: s.url.as_deref() })
-                        .collect(),
-                })
-                .collect(),
-            unanswered_could_raise: raise
-                .iter()
-                .map(|c| CouldRaiseJson { item: &c.item.id, question: &c.item.question, up_to: c.up_to })
-                .collect(),
-            not_answered: answers
-                .not_answered_required(kb)
-                .into_iter()
-                .filter_map(|id| kb.item(id))
-                .map(|i| NotAnsweredJson { item: &i.id, question: &i.question })
-                .collect(),
-            disclaimer: &kb.disclaimer,
-            spotter_version: env!("CARGO_PKG_VERSION"),
-        }
-    }
 }
 
 #[cfg(test)]
