@@ -17,8 +17,10 @@
 //! `/dev/zero` under a keypoint name) stop at these limits in bounded memory.
 
 use crate::input_error;
-use spotter_motion::keypoints::reader::parse_keypoints_json_from;
-use spotter_motion::keypoints::{self, CsvReader, KeypointSequence, MAX_CSV_LINE_BYTES, MAX_JSON_BYTES, MAX_JSON_STRING_BYTES};
+use spotter_motion::keypoints::reader::parse_keypoints_json_counted;
+use spotter_motion::keypoints::{
+    self, CsvReader, KeypointSequence, MAX_CSV_LINE_BYTES, MAX_JSON_BYTES, MAX_JSON_BYTES_PER_FRAME, MAX_JSON_HEADER_BYTES, MAX_JSON_STRING_BYTES,
+};
 use spotter_motion::mocap::{self, MAX_UIPRMD_TEXT_BYTES};
 use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read};
@@ -29,14 +31,19 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Broke {
     Bytes,
+    /// Bytes per frame, with the frames read then.
+    PerFrame(usize),
     String,
 }
 
-/// Passes JSON bytes through, counting them, and fails the read past [`MAX_JSON_BYTES`] in all
-/// or [`MAX_JSON_STRING_BYTES`] inside one string (serde_json holds a string whole while it
-/// reads it).
+/// Passes JSON bytes through, counting them, and fails the read past [`MAX_JSON_BYTES`] in all,
+/// past [`MAX_JSON_BYTES_PER_FRAME`] per frame read (`frames`, which the parser counts) after
+/// [`MAX_JSON_HEADER_BYTES`], or past [`MAX_JSON_STRING_BYTES`] inside one string (serde_json
+/// holds a string whole while it reads it). Endless blank space or ignored values so stop within
+/// a few MiB.
 struct JsonLimits<R> {
     inner: R,
+    frames: Rc<Cell<usize>>,
     total: u64,
     in_string: bool,
     escaped: bool,
@@ -45,8 +52,8 @@ struct JsonLimits<R> {
 }
 
 impl<R: Read> JsonLimits<R> {
-    fn new(inner: R, broke: Rc<Cell<Option<Broke>>>) -> JsonLimits<R> {
-        JsonLimits { inner, total: 0, in_string: false, escaped: false, string_len: 0, broke }
+    fn new(inner: R, frames: Rc<Cell<usize>>, broke: Rc<Cell<Option<Broke>>>) -> JsonLimits<R> {
+        JsonLimits { inner, frames, total: 0, in_string: false, escaped: false, string_len: 0, broke }
     }
 
     fn fail(&self, b: Broke) -> std::io::Error {
@@ -61,6 +68,10 @@ impl<R: Read> Read for JsonLimits<R> {
         self.total += n as u64;
         if self.total > MAX_JSON_BYTES {
             return Err(self.fail(Broke::Bytes));
+        }
+        let frames = self.frames.get();
+        if self.total > MAX_JSON_HEADER_BYTES + MAX_JSON_BYTES_PER_FRAME * frames as u64 {
+            return Err(self.fail(Broke::PerFrame(frames)));
         }
         for &b in &out[..n] {
             if self.in_string {
@@ -132,15 +143,28 @@ pub fn read_keypoints_json(path: &Path) -> anyhow::Result<KeypointSequence> {
     let file = open(path)?;
     let bad = Rc::new(Cell::new(false));
     let broke = Rc::new(Cell::new(None));
-    let limited = JsonLimits::new(file, Rc::clone(&broke));
+    let frames = Rc::new(Cell::new(0));
+    let limited = JsonLimits::new(file, Rc::clone(&frames), Rc::clone(&broke));
     let reader = BufReader::with_capacity(256 * 1024, Utf8Check { inner: limited, carry: Vec::new(), bad: Rc::clone(&bad) });
-    let parsed = parse_keypoints_json_from(&mut serde_json::Deserializer::from_reader(reader));
+    let parsed = parse_keypoints_json_counted(&mut serde_json::Deserializer::from_reader(reader), &frames);
     match parsed {
         Ok(seq) => Ok(seq),
         Err(_) if broke.get() == Some(Broke::Bytes) => Err(input_error(format!(
             "{}: more than {} GiB of keypoint JSON, the limit on a keypoint file (2 hours at 60 frames per second is 1 to 2 GB)",
             path.display(),
             MAX_JSON_BYTES >> 30
+        ))),
+        Err(_) if broke.get() == Some(Broke::PerFrame(0)) => Err(input_error(format!(
+            "{}: more than {} MiB of keypoint JSON before the first frame, the limit on what comes before the frames",
+            path.display(),
+            MAX_JSON_HEADER_BYTES >> 20
+        ))),
+        Err(_) if let Some(Broke::PerFrame(n)) = broke.get() => Err(input_error(format!(
+            "{}: more than {} KiB of keypoint JSON per frame on average ({} MiB for {n} {}), the limit on one frame's size (a frame is 2 to 5 KB)",
+            path.display(),
+            MAX_JSON_BYTES_PER_FRAME >> 10,
+            (MAX_JSON_HEADER_BYTES + MAX_JSON_BYTES_PER_FRAME * n as u64) >> 20,
+            if n == 1 { "frame" } else { "frames" }
         ))),
         Err(_) if broke.get() == Some(Broke::String) => Err(input_error(format!(
             "{}: a JSON string longer than {} MiB, the limit on any one text value in a keypoint file",

@@ -13,9 +13,12 @@
 //!   has 33 or 17; numbers past the fourth in a row are counted, not kept); in CSV, at most [`MAX_CSV_LINE_BYTES`] = 64 KiB on one line (a frame's line is about 3 KB) and
 //!   [`MAX_CSV_LINES`] lines in all (blank ones included);
 //! - for callers that read a file as a stream (`spotter analyze`): at most [`MAX_JSON_BYTES`] =
-//!   4 GiB of JSON and [`MAX_JSON_STRING_BYTES`] = 1 MiB in any one JSON string (the callers
-//!   enforce these two, since only they see the bytes; a 2-hour 60 fps file of the spec's form
-//!   is about 1 to 2 GB).
+//!   4 GiB of JSON, [`MAX_JSON_STRING_BYTES`] = 1 MiB in any one JSON string, and
+//!   [`MAX_JSON_BYTES_PER_FRAME`] = 64 KiB per frame read (after [`MAX_JSON_HEADER_BYTES`] =
+//!   1 MiB; a frame of the spec's form is 2 to 5 KB, pretty-printed some 15 KB). The callers
+//!   enforce these, since only they see the bytes
+//!   ([`reader::parse_keypoints_json_counted`] tells them the frames read); a 2-hour 60 fps file
+//!   of the spec's form is about 1 to 2 GB.
 //!
 //! Within them, a 2-hour 60 fps clip held whole takes about 0.5 GB (33 landmarks of 32 bytes a
 //! frame), more with world landmarks.
@@ -38,6 +41,11 @@ pub const MAX_CSV_LINES: usize = 2 * MAX_FRAMES + 2;
 pub const MAX_JSON_BYTES: u64 = 4 << 30;
 /// Longest JSON string a streaming caller accepts, in bytes (1 MiB).
 pub const MAX_JSON_STRING_BYTES: usize = 1 << 20;
+/// Bytes of keypoint JSON a streaming caller accepts per frame read, on top of
+/// [`MAX_JSON_HEADER_BYTES`] (64 KiB; a frame is 2 to 5 KB).
+pub const MAX_JSON_BYTES_PER_FRAME: u64 = 64 << 10;
+/// Bytes of keypoint JSON a streaming caller accepts before the first frame (1 MiB).
+pub const MAX_JSON_HEADER_BYTES: u64 = 1 << 20;
 
 /// Which landmark set a sequence uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -102,9 +102,17 @@ fn keypoint_files_stop_at_the_frame_limit() {
     let rows = vec!["[0.5, 0.5, 0, 1]"; 150].join(",");
     std::fs::write(&j, format!("{{\"fps\": 30, \"width\": 10, \"height\": 10, \"frames\": [{{\"t\": 0, \"landmarks\": [{rows}]}}]}}")).unwrap();
     refused(&analyze(&j, &[]), "more than 100 landmark rows in one list, the limit on one frame's size");
-    // A string that never ends.
-    std::fs::write(&j, format!("{{\"fps\": 30, \"note\": \"{}", "a".repeat(1_100_000))).unwrap();
+    // A string that never ends, after a hundred frames (so that the bytes per frame allow it).
+    let frames: Vec<String> = (0..100).map(|i| format!("{{\"t\": {i}}}")).collect();
+    std::fs::write(&j, format!("{{\"fps\": 30, \"frames\": [{}, {{\"t\": 200, \"note\": \"{}", frames.join(","), "a".repeat(1_100_000))).unwrap();
     refused(&analyze(&j, &[]), "a JSON string longer than 1 MiB");
+    // Blank space or ignored values without end: stopped by the bytes allowed per frame.
+    std::fs::write(&j, format!("{{\"fps\": 30, {}", " ".repeat(1_100_000))).unwrap();
+    refused(&analyze(&j, &[]), "more than 1 MiB of keypoint JSON before the first frame");
+    let padding = "0,".repeat(40_000);
+    let frames: Vec<String> = (0..200).map(|i| format!("{{\"t\": {i}, \"landmarks\": null, \"note\": [{padding}0]}}")).collect();
+    std::fs::write(&j, format!("{{\"fps\": 30, \"width\": 10, \"height\": 10, \"frames\": [{}]}}", frames.join(","))).unwrap();
+    refused(&analyze(&j, &[]), "more than 64 KiB of keypoint JSON per frame on average");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -598,6 +598,8 @@ struct Doc<'m, 's> {
     top: &'m mut Top,
     /// A streaming error, kept whole (serde's error only carries its text and position).
     stop: &'m mut Option<KeypointError>,
+    /// Frames read so far (for a caller that bounds bytes per frame).
+    progress: &'m Cell<usize>,
 }
 
 /// Returned by the visitor when the document is not an object.
@@ -623,7 +625,9 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
                 TopKey::Height => self.top.info.height = Some(a.next_value::<NumOrOther>()?.0),
                 TopKey::Layout => self.top.layout = Some(a.next_value::<LayoutVal>()?),
                 TopKey::VideoInfo => self.top.video_info = Some(a.next_value::<VideoInfo>()?.0),
-                TopKey::Frames => a.next_value_seed(FramesSeed { mode: &mut *self.mode, top: &*self.top, stop: &mut *self.stop })?,
+                TopKey::Frames => {
+                    a.next_value_seed(FramesSeed { mode: &mut *self.mode, top: &*self.top, stop: &mut *self.stop, progress: self.progress })?
+                }
                 TopKey::Other => {
                     a.next_value::<IgnoredAny>()?;
                 }
@@ -660,6 +664,7 @@ struct FramesSeed<'m, 's> {
     mode: &'m mut Mode<'s>,
     top: &'m Top,
     stop: &'m mut Option<KeypointError>,
+    progress: &'m Cell<usize>,
 }
 
 impl<'de> DeserializeSeed<'de> for FramesSeed<'_, '_> {
@@ -683,7 +688,7 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
                 *first_error = None;
                 let hit = Cell::new(None);
                 let mut i = 0;
-                while let Some(f) = next_frame(&mut a, i, &hit, self.stop)? {
+                while let Some(f) = next_frame(&mut a, i, &hit, self.stop, self.progress)? {
                     match f {
                         Ok(f) if first_error.is_none() => frames.push(f),
                         Ok(_) => {}
@@ -708,7 +713,7 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
                         let mut kept = Vec::new();
                         let hit = Cell::new(None);
                         let mut i = 0;
-                        while let Some(f) = next_frame(&mut a, i, &hit, self.stop)? {
+                        while let Some(f) = next_frame(&mut a, i, &hit, self.stop, self.progress)? {
                             kept.push(f.map_err(|e| stop(self.stop, e))?);
                             i += 1;
                         }
@@ -720,7 +725,7 @@ impl<'de> Visitor<'de> for FramesSeed<'_, '_> {
                 sink.header(&header);
                 *started = Some(header);
                 let hit = Cell::new(None);
-                while let Some(f) = next_frame(&mut a, *count, &hit, self.stop)? {
+                while let Some(f) = next_frame(&mut a, *count, &hit, self.stop, self.progress)? {
                     let f = f.map_err(|e| stop(self.stop, e))?;
                     validate_frame(*count, &f, header.layout, *last_t).map_err(|e| stop(self.stop, e))?;
                     *last_t = f.t;
@@ -762,8 +767,13 @@ fn next_frame<'de, A: SeqAccess<'de>>(
     index: usize,
     hit: Hit<'_>,
     stop_slot: &mut Option<KeypointError>,
+    progress: &Cell<usize>,
 ) -> Result<Option<Result<KeypointFrame, KeypointError>>, A::Error> {
-    match a.next_element_seed(FrameSeed { index, hit }) {
+    let next = a.next_element_seed(FrameSeed { index, hit });
+    if let Ok(Some(_)) = next {
+        progress.set(progress.get().max(index + 1));
+    }
+    match next {
         Ok(Some(_)) if index >= MAX_FRAMES => Err(stop(
             stop_slot,
             too_large(format!("more than {MAX_FRAMES} frames, the limit on a keypoint file's length (2 hours at 60 frames per second)")),
@@ -824,10 +834,20 @@ fn json_error(e: &serde_json::Error) -> KeypointError {
 /// Reads a whole keypoint JSON document from `de` into a sequence, with the same checks and
 /// messages as [`super::parse_keypoints_json`] (which calls this on a `&str`).
 pub fn parse_keypoints_json_from<'de, R: serde_json::de::Read<'de>>(de: &mut serde_json::Deserializer<R>) -> Result<KeypointSequence, KeypointError> {
+    parse_keypoints_json_counted(de, &Cell::new(0))
+}
+
+/// As [`parse_keypoints_json_from`], counting in `frames_read` the frames read so far, as they
+/// are read: a caller that owns the byte stream can then bound the bytes per frame (the size of
+/// one frame), which it alone sees.
+pub fn parse_keypoints_json_counted<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    frames_read: &Cell<usize>,
+) -> Result<KeypointSequence, KeypointError> {
     let mut mode = Mode::Collect { frames: Vec::new(), first_error: None, frames_list: false };
     let mut top = Top::default();
     let mut stop = None;
-    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop }.deserialize(&mut *de).map_err(|e| match stop.take() {
+    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop, progress: frames_read }.deserialize(&mut *de).map_err(|e| match stop.take() {
         // A size limit: reading stopped there.
         Some(limit) => limit,
         None => json_error(&e),
@@ -858,7 +878,8 @@ pub fn stream_keypoints_json<'de, R: serde_json::de::Read<'de>>(
     let mut mode = Mode::Stream { sink, started: None, count: 0, last_t: f64::NEG_INFINITY, buffered: None, frames_list: false };
     let mut top = Top::default();
     let mut stop = None;
-    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop }.deserialize(&mut *de).and_then(|d| de.end().map(|()| d));
+    let progress = Cell::new(0);
+    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop, progress: &progress }.deserialize(&mut *de).and_then(|d| de.end().map(|()| d));
     let doc = match doc {
         Ok(d) => d,
         Err(e) => {

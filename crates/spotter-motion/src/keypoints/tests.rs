@@ -269,3 +269,16 @@ fn csv_is_read_line_by_line_and_stops_at_its_limits() {
     }
     assert_eq!(r.finish().unwrap(), parse_keypoints_csv(&text).unwrap());
 }
+
+#[test]
+fn the_counted_reader_says_how_many_frames_it_has_read() {
+    let text = spec_json(&[frame_json(0.0, 0.5), frame_json(0.1, 0.5), frame_json(0.2, 0.5)]);
+    let read = std::cell::Cell::new(0);
+    let seq = reader::parse_keypoints_json_counted(&mut serde_json::Deserializer::from_str(&text), &read).unwrap();
+    assert_eq!((seq.frames.len(), read.get()), (3, 3));
+    // Stopped inside the second frame: one frame read.
+    let read = std::cell::Cell::new(0);
+    let cut = &text[..text.find("{\"t\": 0.1").unwrap() + 20];
+    assert!(reader::parse_keypoints_json_counted(&mut serde_json::Deserializer::from_str(cut), &read).is_err());
+    assert_eq!(read.get(), 1);
+}
