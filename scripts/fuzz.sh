@@ -35,6 +35,11 @@ max_len() {
 # The working corpus (ignored by git) starts from the repository's full-size files.
 [ -d corpus ] || python3 make_seeds.py
 
+# What is fuzzed: the commit, and whether the crates under test differed from it when built.
+code="$(git rev-parse --short HEAD)"
+git diff --quiet HEAD -- ../crates/spotter-kb ../crates/spotter-triage ../crates/spotter-motion ../examples \
+  || code="$code + uncommitted changes in the crates under test"
+started="$(date -u +%FT%TZ)"
 cargo +nightly fuzz build -s "$SANITIZER"
 mkdir -p logs
 summary=()
@@ -59,5 +64,5 @@ for t in "${TARGETS[@]}"; do
   [ "$status" -eq 0 ] || break
 done
 echo
-echo "== summary ($(git rev-parse --short HEAD), $(date -u +%FT%TZ))"
+echo "== summary: $code; $started to $(date -u +%FT%TZ); sanitizer $SANITIZER"
 printf '%s\n' "${summary[@]}"
