@@ -1,6 +1,9 @@
 //! The analysis of one clip: repetitions, per-rep measurements, faults with their thresholds and
 //! confidence, the camera check, and what the camera cannot see. Noisy input does not fail: what
-//! could not be measured is `None`, with a diagnostic saying why.
+//! could not be measured is `None`, with a diagnostic saying why. Garbage is not a report
+//! ([`crate::plausibility`]): frames that cannot be a person are left out before the body is
+//! built, a rep is reported only when its own frames pass, and a frame whose load falls outside
+//! the physical envelope (a negative disc compression) is left out of the peaks, naming its cause.
 
 use crate::body::SagittalBody;
 use crate::keypoints::bp;

@@ -109,6 +109,10 @@ pub fn short_number(v: f64) -> String {
     if v.is_finite() && v.abs() < 1e6 { format!("{:.2}", v) } else { format!("{v:.1e}") }
 }
 
+/// What the jump gate keeps of a frame: its time, limb lengths (pixels) and checked landmarks
+/// (normalised).
+type Before = (f64, [Option<f64>; 5], [Option<[f64; 2]>; CHECKED.len()]);
+
 /// The gates, run over frames in order. See the module docs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrameGate {
@@ -117,7 +121,7 @@ pub struct FrameGate {
     layout: Layout,
     /// Time and limb lengths (pixels) of the frame before, when it had a person and nothing far
     /// outside the picture.
-    prev: Option<(f64, [Option<f64>; 5], [Option<[f64; 2]>; CHECKED.len()])>,
+    prev: Option<Before>,
     /// Frames with a person, frames passed, and per reason (outside, not upright, jump) the count
     /// and the first case.
     person: usize,
@@ -298,9 +302,9 @@ impl FrameGate {
 /// Why a repetition found by the segmenter is not reported, or `None` when its frames pass:
 /// `has_signal(f)` says whether frame `f` of `body` carries the depth signal.
 pub fn rep_problem(body: &SagittalBody, r: RepFrames, has_signal: &dyn Fn(usize) -> bool) -> Option<String> {
-    let frames = r.end + 1 - r.start.min(r.end + 1);
+    let frames = r.end.saturating_sub(r.start) + 1;
     let span = body.t[r.end] - body.t[r.start];
-    if frames < MIN_REP_FRAMES || !(span >= MIN_REP_S) {
+    if frames < MIN_REP_FRAMES || span.is_nan() || span < MIN_REP_S {
         let frames_word = if frames == 1 { "1 frame".to_string() } else { format!("{frames} frames") };
         return Some(format!(
             "it spans {frames_word} ({span:.2} s), too short for a repetition (at least {MIN_REP_FRAMES} frames and {MIN_REP_S} s)"
@@ -320,7 +324,7 @@ pub fn rep_problem(body: &SagittalBody, r: RepFrames, has_signal: &dyn Fn(usize)
 /// [`rep_problem`] (`left_out` of them), or not deep enough. `usable` counts the frames with the
 /// depth signal's source, over `span_s` seconds.
 pub fn no_rep_note(movement: &str, usable: usize, span_s: f64, left_out: usize) -> String {
-    if usable < MIN_REP_FRAMES || !(span_s >= MIN_REP_S) {
+    if usable < MIN_REP_FRAMES || span_s.is_nan() || span_s < MIN_REP_S {
         let frames = if usable == 1 { "1 usable frame".to_string() } else { format!("{usable} usable frames") };
         format!(
             "no repetition found: the clip has {frames} ({:.2} s), too few for a repetition (at least {MIN_REP_FRAMES} frames and {MIN_REP_S} s)",

@@ -18,6 +18,11 @@
 //!   code ([`crate::analysis`]'s per-rep measures, faults, verdict and L5/S1 peak) on the rep's
 //!   frames.
 //!
+//! Frames go through the same plausibility gates as in the batch path
+//! ([`crate::plausibility::FrameGate`], in frame order, so both leave out the same frames), and a
+//! rep is handed out only when its own frames pass ([`crate::plausibility::rep_problem`]); the
+//! summary's diagnostics say what was left out and why.
+//!
 //! The first `warmup_s` seconds are held before reps are cut, so the running figures have seen
 //! the lifter stand. On a clip no longer than the warm-up, every figure comes from the whole clip
 //! as in the batch path. Differences from the batch analysis come from the running figures (the
