@@ -259,7 +259,8 @@ pub fn analyze(body: &SagittalBody, opts: &Options, thresholds: &Thresholds) -> 
     }
 
     let yaw_deg = body.camera_yaw_rad.map(deg);
-    let camera = camera_check(yaw_deg);
+    let nothing_plausible = body.person_fraction > 0.0 && body.tracks.iter().all(|t| t.iter().all(Option::is_none));
+    let camera = if nothing_plausible { camera_unchecked() } else { camera_check(yaw_deg) };
 
     let loads = frame_loads(body, opts, &mut diagnostics);
     let reps_out = rep_frames
@@ -290,6 +291,11 @@ pub fn analyze(body: &SagittalBody, opts: &Options, thresholds: &Thresholds) -> 
         series,
         rep_frames,
     }
+}
+
+/// The camera check when no frame showed a plausible person.
+pub(crate) fn camera_unchecked() -> CameraCheck {
+    CameraCheck { yaw_deg: None, side_on: true, message: "The camera angle could not be checked: no frame shows a plausible person.".into() }
 }
 
 /// The camera check for an estimated yaw (degrees away from side-on).

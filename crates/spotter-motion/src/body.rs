@@ -75,7 +75,7 @@ pub struct SagittalBody {
     pub tracks: Vec<Vec<Option<P2>>>,
     /// +1 when the lifter faces image-right, −1 when facing left.
     pub facing: f64,
-    /// Metres per pixel.
+    /// Metres per pixel (NaN when no frame showed a plausible person: see `plausibility`).
     pub metres_per_pixel: f64,
     /// Estimated angle of the camera away from side-on, in radians (0 = side-on).
     pub camera_yaw_rad: Option<f64>,
@@ -156,7 +156,7 @@ impl SagittalBody {
         diagnostics.extend(gate.notes());
         if gate.passed() == 0 {
             // Nothing plausible to measure: an empty body, so the report says why.
-            return Ok(SagittalBody::without_points(seq, diagnostics));
+            return Ok(SagittalBody::without_points(seq, diagnostics, person as f64 / n as f64));
         }
         let seen = |lm: usize| raw[lm].iter().filter(|p| p.is_some()).count();
         if seen(bp::LEFT_HIP) + seen(bp::RIGHT_HIP) == 0 {
@@ -234,7 +234,7 @@ impl SagittalBody {
     }
 
     /// A body with no landmark in any frame (every frame failed the plausibility gates).
-    fn without_points(seq: &KeypointSequence, diagnostics: Vec<String>) -> SagittalBody {
+    fn without_points(seq: &KeypointSequence, diagnostics: Vec<String>, person_fraction: f64) -> SagittalBody {
         let n = seq.frames.len();
         let mut tracks = vec![Vec::new(); 33];
         for &lm in &TRACKED {
@@ -247,7 +247,7 @@ impl SagittalBody {
             facing: 1.0,
             metres_per_pixel: f64::NAN,
             camera_yaw_rad: None,
-            person_fraction: 0.0,
+            person_fraction,
             diagnostics,
         }
     }

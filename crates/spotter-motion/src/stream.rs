@@ -343,7 +343,11 @@ impl StreamAnalyzer {
             reps: out,
             rep_count: self.complete,
             reps_total: self.emitted,
-            camera: analysis::camera_check(self.yaw_rad().map(f64::to_degrees)),
+            camera: if self.person > 0 && self.gate.passed() == 0 {
+                analysis::camera_unchecked()
+            } else {
+                analysis::camera_check(self.yaw_rad().map(f64::to_degrees))
+            },
             leg_length_m,
             diagnostics,
             frames: self.frames_in,

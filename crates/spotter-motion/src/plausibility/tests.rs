@@ -124,6 +124,8 @@ fn a_knee_at_1e300_is_left_out_and_the_reps_stay_real() {
     let a = both(&seq);
     assert_eq!(a.reps.len(), 0);
     assert!(a.diagnostics[0].starts_with("no frame shows a plausible person"), "{:?}", a.diagnostics);
+    assert_eq!(a.camera.message, "The camera angle could not be checked: no frame shows a plausible person.");
+    assert_eq!(streamed(&seq, &options(false)).camera, a.camera);
     assert!(a.diagnostics.iter().any(|d| d.contains("too few for a repetition")), "{:?}", a.diagnostics);
 }
 
