@@ -222,7 +222,17 @@ pub fn read_uiprmd(path: &Path, gz: bool) -> anyhow::Result<mocap::MarkerTrial> 
     let file = open(path)?;
     let too_long = || input_error(format!("{}: {}", path.display(), mocap::too_long_text()));
     let bytes = read_at_most(file, MAX_UIPRMD_TEXT_BYTES).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
-    let bytes = bytes.map_err(|()| too_long())?;
+    let bytes = bytes.map_err(|()| {
+        if gz {
+            input_error(format!(
+                "{}: more than {} MiB of compressed marker file, the limit on a marker file (a repetition is about 0.1 MB compressed)",
+                path.display(),
+                MAX_UIPRMD_TEXT_BYTES >> 20
+            ))
+        } else {
+            too_long()
+        }
+    })?;
     let bytes = if gz {
         read_at_most(flate2::read::GzDecoder::new(&bytes[..]), MAX_UIPRMD_TEXT_BYTES)
             .map_err(|e| input_error(format!("{}: not a readable gzip text file ({e})", path.display())))?

@@ -65,7 +65,7 @@ fn dev_zero_and_endless_files_under_keypoint_names_stop_at_once() {
         ("x.csv", "longer than 64 KiB, the limit on one frame's line"),
         ("x.json", "not valid JSON"),
         ("x.txt", "more than 64 MiB of marker text, the limit on a marker file"),
-        ("x.txt.gz", "more than 64 MiB of marker text, the limit on a marker file"),
+        ("x.txt.gz", "more than 64 MiB of compressed marker file, the limit on a marker file"),
     ] {
         let link = dir.join(name);
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
