@@ -56,9 +56,10 @@ for t in "${TARGETS[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | cut -d' ' -f2)
   result=$([ "$status" -eq 0 ] && echo "no finding" || echo "FINDING (exit $status), see fuzz/$log")
-  line="$t: ${execs:-?} executions, ${rate:-?} exec/s, ${wall} s wall, peak RSS ${rss:-?} MB, corpus ${corp:-?} (inputs/bytes), $result"
+  line="$t: ${execs:-?} executions, ${rate:-?} exec/s, ${secs:-?} s fuzzing (${wall} s wall with the build), peak RSS ${rss:-?} MB, corpus ${corp:-?} (inputs/bytes), $result"
   echo "$line"
   summary+=("$line")
   [ "$status" -eq 0 ] || break
