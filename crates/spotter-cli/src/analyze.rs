@@ -281,9 +281,11 @@ fn write_text(out: &mut dyn Write, kb: &Kb, a: &AnalyzeArgs, an: &Analysis) -> a
     writeln!(out, "{}", paint(style::HEADING, &format!("{} ({}): {}", a.exercise, an.movement.id(), plural(an.rep_count, "rep", "reps"))))?;
     let cam = if an.camera.side_on { style::DIM } else { style::ERROR };
     writeln!(out, "{}", paint(cam, &style::wrap(&an.camera.message, width, "", "")))?;
-    writeln!(out)?;
-    writeln!(out, "{}", paint(style::BOLD, " rep  bottom   down    up  depth   hip-knee  trunk  knee   L5/S1 moment  compression  shear (neutral/flexed)"))?;
-    writeln!(out, "{}", paint(style::DIM, "        s      s      s           m      deg    deg         N m           N          N"))?;
+    if !an.reps.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", paint(style::BOLD, " rep  bottom   down    up  depth   hip-knee  trunk  knee   L5/S1 moment  compression  shear (neutral/flexed)"))?;
+        writeln!(out, "{}", paint(style::DIM, "        s      s      s           m      deg    deg         N m           N          N"))?;
+    }
     for r in &an.reps {
         let l = r.l5s1.as_ref();
         writeln!(
