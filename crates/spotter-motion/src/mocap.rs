@@ -1235,6 +1235,7 @@ fn argmin(values: impl Iterator<Item = f64>) -> usize {
     argmax(values.map(|v| -v))
 }
 
+pub mod robust;
 pub mod verdict;
 
 #[cfg(test)]
