@@ -96,7 +96,7 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
     }
     let tier = tier_only(kb, &answers);
     if let Some(path) = &a.save {
-        save_answers(path, &answers)?;
+        save_answers(path, &answers, a.force)?;
     }
     let note = closing_note(a.save.as_deref(), tier);
     if note.is_empty() {
@@ -147,10 +147,15 @@ fn closing_note(saved: Option<&Path>, tier: Tier) -> String {
     keep + &next
 }
 
-/// Writes the answers whole or not at all (a temporary file in the same folder, renamed).
-fn save_answers(path: &Path, answers: &Answers) -> anyhow::Result<()> {
+/// Writes the answers whole or not at all (a temporary file in the same folder, renamed). Without
+/// `--force` a file that appeared while the person was answering is not replaced.
+fn save_answers(path: &Path, answers: &Answers, force: bool) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(&answers.to_json())? + "\n";
-    crate::output::write_atomic("--save", path, text.as_bytes())
+    if force {
+        crate::output::write_atomic("--save", path, text.as_bytes())
+    } else {
+        crate::output::write_new("--save", path, text.as_bytes())
+    }
 }
 
 /// The triage document with a `plan` field added.

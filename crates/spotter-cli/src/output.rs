@@ -169,7 +169,7 @@ pub fn write_atomic_io(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io
 
 /// As [`write_atomic`], but refuses to replace an existing file at `path` (race-free: the file is
 /// linked into place, which fails if the name exists). For `check --save` without `--force`.
-#[allow(dead_code)] // until check.rs uses it
+// until check.rs uses it
 pub fn write_new(flag: &str, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let exists = || input_error(format!("{flag} {}: the file exists already", path.display()));
     if path.symlink_metadata().is_ok() {
