@@ -621,6 +621,43 @@ fn final_model(reps: &[&Rep], path: PathKind, set: &[&'static str], proc_: Proce
     }
 }
 
+/// Set-relative measures: within UI-PRMD's own sets (all correct or all incorrect) and within
+/// mixed sets built from one subject's 10 correct reps plus one of their incorrect reps.
+fn set_relative_check(reps: &[&Rep], name: &str) {
+    let mut subs: Vec<u32> = reps.iter().map(|r| r.subject).collect();
+    subs.sort();
+    subs.dedup();
+    let val = |r: &Rep| r.marker.value(name);
+    let absolute: Vec<(f64, bool)> = reps.iter().filter_map(|r| val(r).map(|v| (v, r.incorrect))).collect();
+    let a0 = auc(&absolute).unwrap_or(f64::NAN);
+    let dir = |a: f64| if a0 >= 0.5 { a } else { 1.0 - a };
+    let mut homogeneous = Vec::new();
+    let (mut mixed_rel, mut mixed_abs) = (Vec::new(), Vec::new());
+    for &s in &subs {
+        for inc in [false, true] {
+            let g: Vec<&Rep> = reps.iter().copied().filter(|r| r.subject == s && r.incorrect == inc).collect();
+            let rel = robust::set_relative(&g.iter().map(|r| val(r)).collect::<Vec<_>>());
+            homogeneous.extend(rel.iter().zip(&g).filter_map(|(v, r)| v.map(|v| (v, r.incorrect))));
+        }
+        let good: Vec<&Rep> = reps.iter().copied().filter(|r| r.subject == s && !r.incorrect).collect();
+        for bad in reps.iter().copied().filter(|r| r.subject == s && r.incorrect) {
+            let mut set = good.clone();
+            set.push(bad);
+            let v: Vec<Option<f64>> = set.iter().map(|r| val(r)).collect();
+            let rel = robust::set_relative(&v);
+            mixed_rel.extend(rel.iter().zip(&set).filter_map(|(v, r)| v.map(|v| (v, r.incorrect))));
+            mixed_abs.extend(v.iter().zip(&set).filter_map(|(v, r)| v.map(|v| (v, r.incorrect))));
+        }
+    }
+    println!(
+        "      {name}: AUC absolute {:.3}; relative to the set's median within UI-PRMD's sets {:.3}; in mixed sets (10 correct + 1 incorrect rep of one subject) absolute {:.3}, relative {:.3}",
+        dir(a0),
+        dir(auc(&homogeneous).unwrap_or(f64::NAN)),
+        dir(auc(&mixed_abs).unwrap_or(f64::NAN)),
+        dir(auc(&mixed_rel).unwrap_or(f64::NAN))
+    );
+}
+
 fn fault_checks(reps: &[&Rep], ids: &[&str], noisy: bool) {
     let subs: Vec<u32> = {
         let mut v: Vec<u32> = reps.iter().map(|r| r.subject).collect();
@@ -789,6 +826,11 @@ fn main() {
             }
         }
 
+        println!("  -- set-relative measures (markers): does comparing a rep with the lifter's other reps separate a fault from a body type?");
+        let names: &[&str] = if movement == 1 { &["thigh_below_horizontal_deg", "bar_tilt_deg", "trunk_lean_gain_deg"] } else { &["trunk_lean_range_deg", "back_knee_height_ratio", "bar_tilt_deg"] };
+        for n in names {
+            set_relative_check(&mv, n);
+        }
         println!("  -- per-fault checks: the existing thresholds through the existing analysis (clean side view, then with pose noise)");
         let ids: &[&str] = if movement == 1 { &["shallow_depth", "forward_lean", "hips_rise_first"] } else { &["lunge_trunk_lean", "lunge_long_step", "knee_travel"] };
         println!("    clean keypoints:");

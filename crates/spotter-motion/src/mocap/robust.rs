@@ -440,6 +440,22 @@ pub fn from_side_view(body: &SagittalBody, w: RepWindow) -> RobustMeasures {
     sagittal_measures(&Sagittal { n, w, get: &get, thigh_deg: &thigh })
 }
 
+/// Each rep's value minus the median of the same measure over the lifter's reps in the same set
+/// (`None` stays `None`; with fewer than 3 known values everything is `None`, since a median of
+/// one or two reps says nothing about the lifter's usual rep). This separates one rep that differs
+/// from the lifter's others from a body type that shows in every rep, but it cannot see a fault
+/// the lifter makes in every rep of the set: use it beside the absolute measures, never instead.
+pub fn set_relative(values: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    if known.len() < 3 {
+        return vec![None; values.len()];
+    }
+    known.sort_by(f64::total_cmp);
+    let h = known.len() / 2;
+    let median = if known.len() % 2 == 1 { known[h] } else { (known[h - 1] + known[h]) / 2.0 };
+    values.iter().map(|v| v.filter(|x| x.is_finite()).map(|x| x - median)).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Logistic model with calibration and an unclear band
 

@@ -345,3 +345,17 @@ fn pose_noise_has_the_size_asked_for_and_none_when_zero() {
     assert!((sd(&near) - 0.007).abs() < 0.0005, "{}", sd(&near));
     assert!((sd(&far) - 0.0105).abs() < 0.0008, "{}", sd(&far));
 }
+
+#[test]
+fn set_relative_measures_a_rep_against_the_lifters_others() {
+    // Four reps to parallel and one 15° shallower: only that one stands out.
+    let v = [Some(2.0), Some(3.0), Some(-12.0), Some(2.5), None, Some(3.5)];
+    let r = set_relative(&v);
+    assert_eq!(r, vec![Some(-0.5), Some(0.5), Some(-14.5), Some(0.0), None, Some(1.0)]);
+    // A set that is shallow in every rep looks the same as a deep one: the limit of the measure.
+    let shallow = set_relative(&[Some(-12.0), Some(-11.0), Some(-13.0)]);
+    let deep = set_relative(&[Some(12.0), Some(13.0), Some(11.0)]);
+    assert_eq!(shallow, vec![Some(0.0), Some(1.0), Some(-1.0)]);
+    assert_eq!(deep, vec![Some(0.0), Some(1.0), Some(-1.0)]);
+    assert_eq!(set_relative(&[Some(1.0), Some(2.0)]), vec![None, None]);
+}
