@@ -387,7 +387,7 @@ fn short_number(v: f64) -> String {
 /// The heading of a fault, in plain words (the JSON keeps the id). Every fault of the built-in
 /// thresholds has words (tested); one added later without reads as a generic heading, never as
 /// its id.
-fn fault_words(id: &str) -> &'static str {
+pub(crate) fn fault_words(id: &str) -> &'static str {
     match id {
         "shallow_depth" => "Shallow: the hips stayed above the knees",
         "forward_lean" => "Too much forward lean",

@@ -32,7 +32,7 @@ fn draw_svg(svg: &mut String, an: &Analysis) -> Result<(), String> {
     let t_end = s.t_s.last().copied().unwrap_or(1.0).max(1e-3);
     let root = SVGBackend::with_string(svg, (900, 760)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let title = format!("{}: {} reps (shaded)", an.movement.id(), an.rep_count);
+    let title = format!("{}: {} (shaded)", an.movement.id(), if an.rep_count == 1 { "1 rep".to_string() } else { format!("{} reps", an.rep_count) });
     let root = root.titled(&title, ("sans-serif", 20)).map_err(|e| e.to_string())?;
     for (area, p) in root.split_evenly((panels.len(), 1)).iter().zip(&panels) {
         let known: Vec<f64> = p.values.iter().flatten().copied().collect();

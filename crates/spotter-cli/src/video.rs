@@ -10,7 +10,7 @@ use crate::output::{self, count};
 use anyhow::Context;
 use serde::Serialize;
 use spotter_motion::analysis::Analysis;
-use spotter_motion::keypoints::{Keypoint, KeypointFrame, KeypointSequence, Layout, bp};
+use spotter_motion::keypoints::{Keypoint, KeypointFrame, KeypointSequence, Layout, MAX_DURATION_S, MAX_FRAMES, bp};
 use spotter_pose::tract_nets::TractNets;
 use spotter_pose::{Frame, PoseConfig, PoseTracker};
 use spotter_report::keyframe::{self, Bone, Joint, Label, Overlay, RgbFrame, Side};
@@ -104,6 +104,16 @@ pub fn run_pose(video: &Path, args: &PoseModelArgs, show_progress: bool) -> anyh
     let options = DecodeOptions { max_long_side_px: Some(MAX_DECODE_LONG_SIDE_PX), queue_frames: Some(DECODE_QUEUE_FRAMES), ..DecodeOptions::default() };
     // What the file is, before seconds go into loading models: a wrong file fails at once.
     let info = spotter_video::probe_with(&options.tools, video).map_err(|e| input_error(e.to_string()))?;
+    // The same bounds as a keypoint file (4 hours, 432,000 frames): refused before any decoding
+    // when the container says so, and stopped at the limit otherwise.
+    if let Some(d) = info.duration_s.filter(|d| *d > MAX_DURATION_S) {
+        return Err(input_error(format!(
+            "{}: the video lasts {:.0} min, longer than the {:.0} min a set analysis reads; cut it to the sets you want measured",
+            video.display(),
+            d / 60.0,
+            MAX_DURATION_S / 60.0
+        )));
+    }
     let models = ModelPaths::locate(args.models.as_deref()).map_err(|e| input_error(e.to_string()))?;
     let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read the model file {}", p.display()));
     let load_started = Instant::now();
@@ -147,6 +157,13 @@ fn pose_loop<S: ProgressSink>(
         let Some(next) = reader.next() else { break };
         decode_wait_s += asked.elapsed().as_secs_f64();
         let vf = next.map_err(|e| input_error(e.to_string()))?;
+        if frames.len() >= MAX_FRAMES || vf.t_s > MAX_DURATION_S {
+            return Err(input_error(format!(
+                "{}: more than {MAX_FRAMES} frames or {:.0} min of video, the limit of a set analysis; cut it to the sets you want measured",
+                video.display(),
+                MAX_DURATION_S / 60.0
+            )));
+        }
         let t_s = vf.t_s;
         let frame = Frame::new(vf.width, vf.height, vf.rgb).map_err(|e| anyhow::anyhow!("frame {}: {e}", vf.index))?;
         let pose_started = Instant::now();
@@ -350,8 +367,8 @@ pub fn rep_overlay(lm: &[Keypoint], width: u32, height: u32, an: &Analysis, rep:
     if !line.is_empty() {
         o.lines.push(line.join(" · "));
     }
-    let faults: Vec<&str> = r.faults.iter().map(|f| f.id.as_str()).collect();
-    o.lines.push(if faults.is_empty() { "no fault crossed its threshold".into() } else { format!("faults: {}", faults.join(", ")) });
+    let faults: Vec<&str> = r.faults.iter().map(|f| crate::analyze::fault_words(&f.id)).collect();
+    o.lines.push(if faults.is_empty() { "no fault crossed its threshold".into() } else { faults.join("; ") });
     o
 }
 
@@ -391,7 +408,34 @@ pub fn write_keyframes(video: &Path, dir: &Path, seq: &KeypointSequence, an: &An
 
 #[cfg(test)]
 mod tests {
-    use super::default_threads;
+    use super::{default_threads, rep_overlay};
+    use spotter_motion::analysis::{Movement, Options, analyze};
+    use spotter_motion::body::SagittalBody;
+    use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
+
+    #[test]
+    fn key_frames_name_faults_in_words_not_ids() {
+        // The repo's real squat keypoints: both reps stop just short of parallel (shallow_depth).
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/squat-side-gym.keypoints.json");
+        let seq = crate::stream_input::read_keypoints_json(&path).expect("example keypoints");
+        let body = SagittalBody::from_keypoints(&seq, 1.78, spotter_motion::filter::DEFAULT_CUTOFF_HZ).expect("body");
+        let opts = Options {
+            movement: Movement::Squat,
+            single_rep: false,
+            lifter: Lifter { body_mass_kg: 80.0, height_m: 1.78, sex: Sex::Male },
+            load: ExternalLoad { mass_kg: 60.0, position: LoadPosition::Back },
+            dynamic: false,
+        };
+        let an = analyze(&body, &opts, &spotter_motion::thresholds::Thresholds::builtin());
+        let rep = an.reps.iter().position(|r| !r.faults.is_empty()).expect("a rep with a fault");
+        let frame = seq.frames.iter().find_map(|f| f.landmarks.as_ref()).expect("landmarks");
+        let o = rep_overlay(frame, 608, 1080, &an, rep);
+        let text = o.lines.join(" | ");
+        for f in &an.reps[rep].faults {
+            assert!(!text.contains(&f.id), "the fault id `{}` reached the key frame: {text}", f.id);
+        }
+        assert!(text.contains(crate::analyze::fault_words(&an.reps[rep].faults[0].id)), "{text}");
+    }
 
     #[test]
     fn default_threads_leave_a_core_to_the_decoder() {
