@@ -37,6 +37,10 @@ struct Rep {
     subject: u32,
     incorrect: bool,
     marker: RobustMeasures,
+    /// The shipped marker measures (verdict.rs) carried in the fields of the same concept:
+    /// depth (hip below knee over leg) in `thigh_below_horizontal_deg`, wrist-line tilt in
+    /// `bar_tilt_deg`, lean range, side lean, back knee height over leg in `back_knee_height_ratio`.
+    old_marker: RobustMeasures,
     side_clean: RobustMeasures,
     side_noisy: Vec<RobustMeasures>,
     /// Fault ids of the existing analysis on the clean and on the first noisy side view.
@@ -95,6 +99,15 @@ fn load(dir: &Path) -> Vec<Rep> {
             let hz: Vec<Option<f64>> = prepared.frames.iter().map(|k| Some(k.mid_hip_m[2])).collect();
             let w = RepWindow::whole_clip(&hz, prepared.fps_hz).expect("window");
             let marker = robust::from_markers(&prepared, w);
+            let om = mverdict::measures(&prepared);
+            let old_marker = RobustMeasures {
+                thigh_below_horizontal_deg: om.hip_below_knee_over_leg,
+                bar_tilt_deg: om.wrist_line_tilt_deg,
+                trunk_lean_range_deg: om.trunk_lean_range_deg,
+                trunk_side_lean_deg: om.trunk_side_lean_deg,
+                back_knee_height_ratio: om.back_knee_height_over_leg,
+                ..RobustMeasures::default()
+            };
             let mv = if movement == 1 { Movement::Squat } else { Movement::Lunge };
             let opts = Options {
                 movement: mv,
@@ -143,6 +156,7 @@ fn load(dir: &Path) -> Vec<Rep> {
                 subject,
                 incorrect,
                 marker,
+                old_marker,
                 side_clean,
                 side_noisy,
                 faults_clean,
@@ -166,6 +180,8 @@ fn load(dir: &Path) -> Vec<Rep> {
 #[derive(Clone, Copy, PartialEq)]
 enum PathKind {
     Markers,
+    /// The shipped marker measures (see `Rep::old_marker`).
+    OldMarkers,
     /// Trained and tested on noisy side views.
     Keypoints,
     /// Trained on clean side views, tested on noisy ones.
@@ -187,6 +203,7 @@ fn samples<'a>(reps: &'a [&'a Rep], path: PathKind, train: bool) -> Vec<Sample<'
     for (i, r) in reps.iter().enumerate() {
         match path {
             PathKind::Markers => v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m: &r.marker }),
+            PathKind::OldMarkers => v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m: &r.old_marker }),
             PathKind::KeypointsClean => v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m: &r.side_clean }),
             PathKind::KeypointsCleanTrain if train => v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m: &r.side_clean }),
             _ => {
@@ -343,8 +360,17 @@ fn choose_procedure(train_reps: &[&Rep], path: PathKind, set: &[&'static str]) -
     best
 }
 
-/// Nested LOSO with the procedure too chosen inside each outer fold.
+/// [`nested_full`] without the per-fold lines.
+fn nested_full_quiet(reps: &[&Rep], path: PathKind, set: &[&'static str]) -> Outcome {
+    nested_full_with(reps, path, set, false)
+}
+
 fn nested_full(reps: &[&Rep], path: PathKind, set: &[&'static str]) -> Outcome {
+    nested_full_with(reps, path, set, true)
+}
+
+/// Nested LOSO with the procedure too chosen inside each outer fold.
+fn nested_full_with(reps: &[&Rep], path: PathKind, set: &[&'static str], verbose: bool) -> Outcome {
     let te_all = samples(reps, path, false);
     let tr_all = samples(reps, path, true);
     let mut probs = vec![Vec::new(); reps.len()];
@@ -359,10 +385,10 @@ fn nested_full(reps: &[&Rep], path: PathKind, set: &[&'static str]) -> Outcome {
         for x in te_all.iter().filter(|x| x.subject == s) {
             probs[x.rep].push(f.prob(x));
         }
-        println!(
+        if verbose { println!(
             "      held out s{s:02}: procedure \"{}\" (its nested LOSO on the other subjects: criterion {crit:.3}); chose {:?}, penalty {}, inner LOSO mean {m:.3} worst {w:.3}; Platt a {:.3} b {:+.3}",
             PROCEDURES[pi].0, f.cols, f.lambda, f.platt.0, f.platt.1
-        );
+        ); }
     }
     Outcome { probs }
 }
@@ -826,6 +852,13 @@ fn main() {
             }
         }
 
+        println!("  -- the shipped measures (verdict.rs) against the robust ones, five concepts each (depth, bar tilt, lean range, side lean, back knee), procedure chosen inside the folds");
+        let five = ["thigh_below_horizontal_deg", "bar_tilt_deg", "trunk_lean_range_deg", "trunk_side_lean_deg", "back_knee_height_ratio"];
+        for (path, label) in [(PathKind::OldMarkers, "shipped measures (hip below knee over leg, ...)"), (PathKind::Markers, "robust measures (thigh angle, ...)")] {
+            let o = nested_full_quiet(&mv, path, &five);
+            let (m, w, fa) = quick(&mv, &o, 0.0);
+            println!("    {label:50} mean {m:.3} / worst {w:.3} / largest false-alarm rate {:.0} %", 100.0 * fa);
+        }
         println!("  -- set-relative measures (markers): does comparing a rep with the lifter's other reps separate a fault from a body type?");
         let names: &[&str] = if movement == 1 { &["thigh_below_horizontal_deg", "bar_tilt_deg", "trunk_lean_gain_deg"] } else { &["trunk_lean_range_deg", "back_knee_height_ratio", "bar_tilt_deg"] };
         for n in names {
