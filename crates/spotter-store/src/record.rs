@@ -62,6 +62,24 @@ impl EntryRecord {
         EntryRecord { date: entry.date, pain_now: entry.pain_now.points(), trained: entry.trained(), doc: entry.to_json().to_string() }
     }
 
+    /// Refuses a record whose fields disagree with each other or with the schema: `pain_now` above
+    /// 10, a `doc` that is not a JSON object whose `date`, `pain_now` and `trained` are the
+    /// record's. Every engine calls it before writing.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        if self.pain_now > 10 {
+            return Err(bad("pain_now", format!("{} is out of range: expected 0 to 10 points", self.pain_now)));
+        }
+        let doc = json_object(&self.doc, "doc")?;
+        let date = self.date.to_string();
+        let same = doc.get("date").and_then(|v| v.as_str()) == Some(date.as_str())
+            && doc.get("pain_now").and_then(|v| v.as_u64()) == Some(u64::from(self.pain_now))
+            && doc.get("trained").and_then(|v| v.as_bool()) == Some(self.trained);
+        if !same {
+            return Err(bad("doc", "its date, pain_now and trained must be the record's".into()));
+        }
+        Ok(())
+    }
+
     /// The entry again, read as `parse_entry_json` reads one (against the knowledge base); a
     /// stored date is never "in the future".
     pub fn to_entry(&self, kb: &Kb) -> Result<Entry, StoreError> {
@@ -105,6 +123,16 @@ impl CheckRecord {
         CheckRecord { date: check.date, answers: check.answers.to_json().to_string(), tier: check.tier, result: result.map(str::to_string) }
     }
 
+    /// Refuses `answers` that are not a JSON object and a `result` that is not JSON. Every engine
+    /// calls it before writing.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        json_object(&self.answers, "answers")?;
+        if let Some(r) = &self.result {
+            serde_json::from_str::<serde_json::Value>(r).map_err(|e| bad("result", format!("is not JSON: {e}")))?;
+        }
+        Ok(())
+    }
+
     /// The saved check again. Each answer is read against the knowledge base's item, as the
     /// triage engine reads it; completeness is not asked again (it was when the check was saved,
     /// and a later knowledge base may ask more).
@@ -137,6 +165,18 @@ pub struct ImportCounts {
     pub entries_already_stored: usize,
     pub checks_added: usize,
     pub checks_already_stored: usize,
+}
+
+fn bad(field: &str, message: String) -> StoreError {
+    StoreError::BadRecord { field: field.into(), message }
+}
+
+fn json_object(text: &str, field: &str) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(bad(field, "expected a JSON object".into())),
+        Err(e) => Err(bad(field, format!("is not JSON: {e}"))),
+    }
 }
 
 fn far_future() -> Date {
