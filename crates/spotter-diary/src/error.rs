@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-/// How many problems an [`DiaryError::Invalid`] message spells out; the rest are counted.
-pub const PROBLEMS_SHOWN: usize = 5;
 
 /// One thing wrong with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +29,9 @@ pub enum DiaryError {
     /// Longer than the reader's limit ([`crate::MAX_ENTRY_BYTES`], [`crate::MAX_DIARY_BYTES`]).
     #[error("the text is larger than {} KiB, the most this reader takes", .limit / 1024)]
     TooLarge { limit: usize },
-    /// Every problem found, in the order of the text.
-    #[error("{}", format_problems(.0))]
+    /// Every problem found, in the order of the text (the message names the first few and counts
+    /// the rest, as every reader's does).
+    #[error("{}", spotter_triage::intake::format_problems(.0))]
     Invalid(Vec<FieldProblem>),
 }
 
@@ -50,12 +49,3 @@ impl DiaryError {
     }
 }
 
-fn format_problems(problems: &[FieldProblem]) -> String {
-    let shown: Vec<String> = problems.iter().take(PROBLEMS_SHOWN).map(|p| p.to_string()).collect();
-    match problems.len() {
-        0 => "no problems".to_string(),
-        1 => shown[0].clone(),
-        n if n <= PROBLEMS_SHOWN => format!("{n} problems: {}", shown.join("; ")),
-        n => format!("{n} problems: {}; and {} more", shown.join("; "), n - PROBLEMS_SHOWN),
-    }
-}

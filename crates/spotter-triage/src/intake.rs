@@ -177,8 +177,9 @@ pub enum IntakeError {
     MissingFollowUp(Vec<String>),
 }
 
-/// One problem as it is; several as a count and the first [`PROBLEMS_SHOWN`], then how many more.
-fn format_problems(problems: &[Problem]) -> String {
+/// Any list of problems, as every Spotter reader words it: one as it is; several as a count and the
+/// first [`PROBLEMS_SHOWN`], then how many more (so a huge bad file gets a short message).
+pub fn format_problems<P: fmt::Display>(problems: &[P]) -> String {
     let shown: Vec<String> = problems.iter().take(PROBLEMS_SHOWN).map(|p| p.to_string()).collect();
     match problems.len() {
         0 => "no problems".to_string(),
