@@ -631,11 +631,16 @@ fn final_model(reps: &[&Rep], path: PathKind, set: &[&'static str], proc_: Proce
         "    model chosen on all development subjects ({label}): inputs {:?}, penalty {}, LOSO mean {:.3} worst {:.3}",
         f.cols, f.lambda, m, w
     );
+    let input = if path == PathKind::Markers { "markers" } else { "keypoints" };
+    let movement = if reps.first().is_some_and(|r| r.movement == 1) { "squat" } else { "lunge" };
+    println!("      TOML for thresholds.toml:");
+    println!("      [[robust_verdict]]\n      movement = \"{movement}\"\n      input = \"{input}\"\n      [robust_verdict.model]");
     println!("      intercept = {:.6}", f.lr.intercept);
+    println!("      platt_a = {:.6}\n      platt_b = {:.6}\n      unclear_band = {BAND}\n      features = [", f.platt.0, f.platt.1);
     for (j, c) in f.cols.iter().enumerate() {
-        println!("      {{ measure = \"{c}\", mean = {:.6}, sd = {:.6}, weight = {:.6} }}", f.lr.mean[j], f.lr.sd[j], f.lr.weight[j]);
+        println!("        {{ measure = \"{c}\", mean = {:.6}, sd = {:.6}, weight = {:.6} }},", f.lr.mean[j], f.lr.sd[j], f.lr.weight[j]);
     }
-    println!("      platt_a = {:.6}, platt_b = {:.6}, unclear_band = {BAND}", f.platt.0, f.platt.1);
+    println!("      ]");
     // The decision boundary of a one-input model, in the measure's unit.
     if f.cols.len() == 1 {
         let s0 = -f.platt.1 / f.platt.0; // raw score at p = 0.5

@@ -26,7 +26,7 @@
 //! (already in [`super::prepare`]); the MediaPipe side-view error of Cosoli et al. 2026 for the
 //! keypoint noise ([`PoseNoise`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{marker, PreparedTrial};
 use crate::body::{SagittalBody, P2};
@@ -460,7 +460,8 @@ pub fn set_relative(values: &[Option<f64>]) -> Vec<Option<f64>> {
 // Logistic model with calibration and an unclear band
 
 /// One input of a [`RobustModel`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RobustFeature {
     /// A [`RobustMeasures::NAMES`] entry.
     pub measure: String,
@@ -473,8 +474,10 @@ pub struct RobustFeature {
 
 /// A logistic verdict model: `s = b + Σ wᵢ (xᵢ − meanᵢ) / sdᵢ`, then the calibration map
 /// `p = 1 / (1 + exp(−(platt_a · s + platt_b)))`, the probability that the form is incorrect.
-/// Within `unclear_band` of 0.5 the verdict is "unclear".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Within `unclear_band` of 0.5 the verdict is "unclear". Reads from TOML (the block
+/// `examples/verdict_study.rs` prints; see `docs/verdicts.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RobustModel {
     pub intercept: f64,
     pub features: Vec<RobustFeature>,

@@ -359,3 +359,39 @@ fn set_relative_measures_a_rep_against_the_lifters_others() {
     assert_eq!(deep, vec![Some(0.0), Some(1.0), Some(-1.0)]);
     assert_eq!(set_relative(&[Some(1.0), Some(2.0)]), vec![None, None]);
 }
+
+/// The squat marker model `examples/verdict_study.rs` chose on s01–s06 (docs/verdicts.md).
+const SQUAT_MARKER_MODEL: &str = r#"
+intercept = 0.001761
+platt_a = 14.700073
+platt_b = 0.404166
+unclear_band = 0.15
+features = [
+  { measure = "thigh_below_horizontal_deg", mean = -0.906735, sd = 14.904437, weight = -0.267709 },
+  { measure = "bar_tilt_deg", mean = 4.185075, sd = 5.330564, weight = 0.158059 },
+]
+"#;
+
+#[test]
+fn the_study_model_reads_from_toml_and_judges_built_squats() {
+    let model: RobustModel = toml::from_str(SQUAT_MARKER_MODEL).expect("parses");
+    assert!(toml::from_str::<RobustModel>("intercept = 0.0\nplatt_a = 1.0\nplatt_b = 0.0\nunclear_band = 0.1\nfeatures = []\nextra = 1").is_err());
+    // Thighs 10° below horizontal, bar level: s = −0.318, p = σ(14.7 s + 0.404) ≈ 0.014.
+    let t = trial(&poses(STAND, BOTTOM));
+    let v = model.judge(&from_markers(&t, window(&t))).unwrap();
+    assert_eq!(v.verdict, "correct");
+    assert!((v.probability_incorrect - 0.0137).abs() < 0.002, "{}", v.probability_incorrect);
+    // Thighs 20° above horizontal, bar tipped 7.1°: p ≈ 0.9988.
+    let t = trial(&poses(STAND, Pose { wrist_tip_m: 0.05, thigh_deg: -20.0, ..BOTTOM }));
+    let v = model.judge(&from_markers(&t, window(&t))).unwrap();
+    assert_eq!(v.verdict, "incorrect");
+    assert!(v.probability_incorrect > 0.998 && v.reasons.len() == 2, "{v:?}");
+    // Thighs 6° above horizontal with the bar level: p ≈ 0.49, inside the unclear band; at
+    // parallel, p ≈ 0.16: correct.
+    let t = trial(&poses(STAND, Pose { thigh_deg: -6.0, ..BOTTOM }));
+    let v = model.judge(&from_markers(&t, window(&t))).unwrap();
+    assert_eq!(v.verdict, "unclear", "{v:?}");
+    assert!((v.probability_incorrect - 0.4875).abs() < 0.01, "{v:?}");
+    let t = trial(&poses(STAND, Pose { thigh_deg: 0.0, ..BOTTOM }));
+    assert_eq!(model.judge(&from_markers(&t, window(&t))).unwrap().verdict, "correct");
+}
