@@ -30,6 +30,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// How long a write waits for another connection's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The record fields the schema checks, as its columns are named.
+const RECORD_FIELDS: [&str; 8] = ["pain_now", "trained", "doc", "entry_date", "check_date", "answers", "tier", "result"];
+
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// The highest schema version this build knows (its last migration).
@@ -502,9 +505,12 @@ fn write_error(e: sqlx::Error, date: Date) -> StoreError {
         match code.as_ref() {
             "2067" | "1555" => return StoreError::DateTaken { date },
             "275" | "1299" => {
-                let field = message.rsplit(':').next().unwrap_or("").trim();
-                let field = field.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').find(|w| !w.is_empty()).unwrap_or("record");
-                let field = field.rsplit('.').next().unwrap_or(field).to_string();
+                // "CHECK constraint failed: pain_now BETWEEN 0 AND 10": the first column named.
+                let field = message
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .find(|w| RECORD_FIELDS.contains(w))
+                    .unwrap_or("record")
+                    .to_string();
                 return StoreError::BadRecord { field, message };
             }
             _ => {}

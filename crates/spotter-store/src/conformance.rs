@@ -31,8 +31,12 @@ pub fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-/// Reports a story not run, and why.
+/// Reports a story not run, and why; with `SPOTTER_TEST_NO_SKIP=1` (for CI) a story that cannot
+/// run fails instead.
 pub fn skipped(engine: &str, story: &str, reason: &str) {
+    if std::env::var_os("SPOTTER_TEST_NO_SKIP").is_some_and(|v| v == "1") {
+        panic!("{engine} conformance `{story}` cannot run and SPOTTER_TEST_NO_SKIP=1: {reason}");
+    }
     say(&format!("SKIPPED {engine} conformance `{story}`: {reason}"));
 }
 
