@@ -1,0 +1,1 @@
+//! Unit tests of the questionnaire's steps and form reading.
