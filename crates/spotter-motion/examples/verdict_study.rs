@@ -20,7 +20,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Noisy keypoint draws per rep (each a different simulated pose-model error).
-const DRAWS: usize = 3;
+const DRAWS: usize = 8;
+/// Seed series of the noisy views (file number × 1000 + draw added).
+const SEED1: u64 = 0x5eed_0000;
+const SEED2: u64 = 0x7777_0000;
 /// Half-width of the "unclear" band around p = 0.5, fixed before any scoring.
 const BAND: f64 = 0.15;
 const LAMBDAS: [f64; 3] = [0.01, 0.1, 1.0];
@@ -43,6 +46,9 @@ struct Rep {
     old_marker: RobustMeasures,
     side_clean: RobustMeasures,
     side_noisy: Vec<RobustMeasures>,
+    /// Another `DRAWS` noisy views from a second seed series (to show how much the figures move
+    /// with the simulated pose error alone).
+    side_noisy2: Vec<RobustMeasures>,
     /// Fault ids of the existing analysis on the clean and on the first noisy side view.
     faults_clean: Vec<String>,
     faults_noisy: Vec<String>,
@@ -127,11 +133,22 @@ fn load(dir: &Path) -> Vec<Rep> {
             let lib_marker_incorrect = mverdict::judge(&mverdict::measures(&prepared), mv, &thresholds).map(|v| v.verdict == "incorrect");
             let clean_angles = bottom_angles(&clean_body);
             let mut side_noisy = Vec::new();
+            let mut side_noisy2 = Vec::new();
+            for d in 0..DRAWS {
+                let mut s = seq.clone();
+                robust::add_pose_noise(&mut s, &PoseNoise::DEFAULT, &mut Rng::new(SEED2 + 1000 * file_no + d as u64));
+                side_noisy2.push(
+                    SagittalBody::from_keypoints(&s, 1.75, 6.0)
+                        .ok()
+                        .and_then(|b| window_of(&b).map(|w| robust::from_side_view(&b, w)))
+                        .unwrap_or_default(),
+                );
+            }
             let mut faults_noisy = Vec::new();
             let (mut knee_err_deg, mut lean_err_deg, mut thigh_err_deg) = (Vec::new(), Vec::new(), Vec::new());
             for d in 0..DRAWS {
                 let mut s = seq.clone();
-                let mut rng = Rng::new(0x5eed_0000 + 1000 * file_no + d as u64);
+                let mut rng = Rng::new(SEED1 + 1000 * file_no + d as u64);
                 robust::add_pose_noise(&mut s, &PoseNoise::DEFAULT, &mut rng);
                 let body = match SagittalBody::from_keypoints(&s, 1.75, 6.0) {
                     Ok(b) => b,
@@ -159,6 +176,7 @@ fn load(dir: &Path) -> Vec<Rep> {
                 old_marker,
                 side_clean,
                 side_noisy,
+                side_noisy2,
                 faults_clean,
                 faults_noisy,
                 back_knee_over_leg,
@@ -182,6 +200,8 @@ enum PathKind {
     Markers,
     /// The shipped marker measures (see `Rep::old_marker`).
     OldMarkers,
+    /// As `Keypoints`, with the second seed series.
+    KeypointsSeed2,
     /// Trained and tested on noisy side views.
     Keypoints,
     /// Trained on clean side views, tested on noisy ones.
@@ -207,7 +227,8 @@ fn samples<'a>(reps: &'a [&'a Rep], path: PathKind, train: bool) -> Vec<Sample<'
             PathKind::KeypointsClean => v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m: &r.side_clean }),
             PathKind::KeypointsCleanTrain if train => v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m: &r.side_clean }),
             _ => {
-                for m in &r.side_noisy {
+                let views = if path == PathKind::KeypointsSeed2 { &r.side_noisy2 } else { &r.side_noisy };
+                for m in views {
                     v.push(Sample { rep: i, subject: r.subject, y: r.incorrect, m });
                 }
             }
@@ -774,7 +795,11 @@ fn sd(v: &[f64]) -> (f64, f64) {
 fn main() {
     let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared/data/ui-prmd"));
     let reps = load(&dir);
-    println!("verdict study: {} reps from {}; {DRAWS} noisy keypoint draws per rep; unclear band {BAND}", reps.len(), dir.display());
+    println!(
+        "verdict study: {} reps from {}; {DRAWS} noisy keypoint views per rep (seed series {SEED1:#x} and {SEED2:#x}); unclear band {BAND}",
+        reps.len(),
+        dir.display()
+    );
     let pn = PoseNoise::DEFAULT;
     println!(
         "pose noise (fraction of standing height; head, shoulders, arms, hips, knees, feet): offset {:?}, depth-growing offset {:?}, jitter {} (frame correlation {}), far side x{}",
@@ -838,6 +863,30 @@ fn main() {
                 100.0 * fa,
                 100.0 * fab
             ));
+            let sweep: Vec<String> = [0.05, 0.10, 0.15, 0.20, 0.25]
+                .iter()
+                .map(|&b| {
+                    let (m, w, fa) = quick(&mv, &o, b);
+                    format!("band {b:.2}: {m:.3} / {w:.3} / {:.0} %", 100.0 * fa)
+                })
+                .collect();
+            println!("    unclear band sweep (mean / worst / largest false-alarm rate; the band 0.15 was fixed before scoring): {}", sweep.join("; "));
+            if path == PathKind::Keypoints {
+                let o2 = nested_full_quiet(&mv, PathKind::KeypointsSeed2, set);
+                let (m2, w2, fa2) = quick(&mv, &o2, 0.0);
+                let (m2b, w2b, fa2b) = quick(&mv, &o2, BAND);
+                println!(
+                    "    the same with the second noise seed series: mean {m2:.3} worst {w2:.3} largest false-alarm rate {:.0} % | with unclear band {m2b:.3} / {w2b:.3} / {:.0} %",
+                    100.0 * fa2,
+                    100.0 * fa2b
+                );
+                summary.push(format!(
+                    "{name:18} {:48} mean {m2:.3} worst {w2:.3} largest false-alarm rate {:.0} % | with unclear band: mean {m2b:.3} worst {w2b:.3} false alarms {:.0} %",
+                    "keypoints, second noise seed series",
+                    100.0 * fa2,
+                    100.0 * fa2b
+                ));
+            }
             let all: Vec<&Rep> = mv.clone();
             let (pi, crit) = choose_procedure(&all, path, set);
             println!("    procedure chosen on all development subjects: \"{}\" (nested LOSO criterion {crit:.3})", PROCEDURES[pi].0);
