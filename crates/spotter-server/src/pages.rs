@@ -126,14 +126,14 @@ fn respond_check(kb: &Kb, form: &FormAnswers) -> Response {
     match questionnaire::next_step(kb, form) {
         Next::Ask(items) => page(StatusCode::OK, Page { title: "Check", main: step_html(kb, form, &items), header: true, body_class: "check" }, &kb.disclaimer),
         Next::Emergency => {
-            let main = result_html(kb, &form.answers, ResultKind::Emergency);
+            let main = result_html(kb, form, ResultKind::Emergency);
             page(StatusCode::OK, Page { title: "Emergency: call now", main, header: false, body_class: "result emergency" }, &kb.disclaimer)
         }
         Next::TriageDone => {
-            page(StatusCode::OK, Page { title: "Your result", main: result_html(kb, &form.answers, ResultKind::Triage), header: true, body_class: "result" }, &kb.disclaimer)
+            page(StatusCode::OK, Page { title: "Your result", main: result_html(kb, form, ResultKind::Triage), header: true, body_class: "result" }, &kb.disclaimer)
         }
         Next::CoachingDone => {
-            page(StatusCode::OK, Page { title: "Your result and plan", main: result_html(kb, &form.answers, ResultKind::Coached), header: true, body_class: "result" }, &kb.disclaimer)
+            page(StatusCode::OK, Page { title: "Your result and plan", main: result_html(kb, form, ResultKind::Coached), header: true, body_class: "result" }, &kb.disclaimer)
         }
     }
 }
@@ -261,7 +261,8 @@ enum ResultKind {
     Coached,
 }
 
-fn result_html(kb: &Kb, answers: &Answers, kind: ResultKind) -> String {
+fn result_html(kb: &Kb, form: &FormAnswers, kind: ResultKind) -> String {
+    let answers = &form.answers;
     let t = spotter_app::triage(kb, answers);
     let doc = &t.doc;
     let tier = doc.tier;
@@ -306,7 +307,8 @@ fn result_html(kb: &Kb, answers: &Answers, kind: ResultKind) -> String {
         m.push_str("</ul>\n");
     }
     m.push_str("</section>\n");
-    let form = FormAnswers { answers: answers.clone(), seen: answers.iter().map(|(k, _)| k.to_string()).collect(), go_on: true, ..Default::default() };
+    // The answers and the questions left blank go on with the person, so none is asked again.
+    let form = FormAnswers { go_on: true, ..form.clone() };
     match kind {
         ResultKind::Triage if spotter_coach::causes::coaching_allowed(tier) => {
             let (ask, button) = if tier == Tier::SelfCare {
@@ -381,11 +383,16 @@ fn blocks_html(card: &spotter_report::Card, level: u8) -> String {
     }
     if let Some(l) = &card.lifts {
         h(&mut m, &l.title);
-        m.push_str("<ul class=\"plan-items\">\n");
-        for i in &l.items {
-            let _ = writeln!(m, "<li><strong>{}</strong>: {}</li>", esc(&i.name), esc(&i.cues.join("; ")));
+        if l.items.is_empty() {
+            m.push_str("<p>No lifts were named for today: tick today's exercises in the check to get cues for them.</p>\n");
+        } else {
+            m.push_str("<ul class=\"plan-items\">\n");
+            for i in &l.items {
+                let _ = writeln!(m, "<li><strong>{}</strong>: {}</li>", esc(&i.name), esc(&i.cues.join("; ")));
+            }
+            m.push_str("</ul>\n");
         }
-        m.push_str("</ul>\n</section>\n");
+        m.push_str("</section>\n");
     }
     for s in [&card.cooldown, &card.strength, &card.daily].into_iter().flatten() {
         h(&mut m, &s.title);

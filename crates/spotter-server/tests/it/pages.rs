@@ -168,6 +168,18 @@ async fn a_self_care_walk_asks_every_safety_question_on_its_own_then_gives_cause
 }
 
 #[tokio::test]
+async fn a_question_left_blank_is_not_asked_again_after_going_on() {
+    let steps = walk(&without(SELF_CARE, &["pain_now", "trend", "age_years"]), true).await;
+    let last = steps.last().expect("steps");
+    assert_eq!(result_tier(&last.html).as_deref(), Some("self_care"));
+    let asked: Vec<&String> = steps.iter().flat_map(|s| &s.asked).collect();
+    for id in ["pain_now", "trend", "age_years"] {
+        assert_eq!(asked.iter().filter(|a| **a == id).count(), 1, "{id} asked once, left blank, not asked again");
+    }
+    assert!(last.html.contains("What may have caused it"));
+}
+
+#[tokio::test]
 async fn an_emergency_answer_ends_the_questionnaire_with_the_call_script_first() {
     let steps = walk(EMERGENCY, true).await;
     let last = steps.last().expect("steps");
