@@ -62,3 +62,39 @@ fn refusals_name_the_input() {
     let err = plan(&kb, &a, Some(11.0)).err().expect("refused");
     assert_eq!(err.to_string(), "--minutes: the warm-up budget must be 5 to 10 minutes, got 11");
 }
+
+#[test]
+fn the_keypoint_document_reads_back_and_streams_to_the_same_bytes() {
+    let seq = spotter_motion::keypoints::parse_keypoints_json(&example("squat-side-gym.keypoints.json")).expect("example keypoints");
+    let whole = serde_json::to_string(&wire::KeypointsDoc::new(&seq)).expect("serializes");
+    // Read back: the same sequence.
+    assert_eq!(spotter_motion::keypoints::parse_keypoints_json(&whole).expect("reads back"), seq);
+    // Streamed a frame at a time: the same bytes.
+    let frames: Vec<String> = seq.frames.iter().map(|f| serde_json::to_string(&wire::FrameDoc::new(f)).expect("frame")).collect();
+    let streamed = format!("{}{}{}", wire::KeypointsDoc::head(seq.fps), frames.join(","), wire::KeypointsDoc::tail(seq.width, seq.height, seq.layout));
+    assert_eq!(streamed, whole);
+    assert!(whole.starts_with("{\"fps\":"), "{}", &whole[..40]);
+    insta::assert_snapshot!("keypoints-first-frame", frames[0]);
+}
+
+#[test]
+fn the_analysis_document_of_the_example_clip() {
+    use spotter_motion::analysis::{Movement, Options};
+    use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
+    let seq = spotter_motion::keypoints::parse_keypoints_json(&example("squat-side-gym.keypoints.json")).expect("example keypoints");
+    let body = spotter_motion::body::SagittalBody::from_keypoints(&seq, 1.78, spotter_motion::filter::DEFAULT_CUTOFF_HZ).expect("body");
+    let opts = Options {
+        movement: Movement::Squat,
+        single_rep: false,
+        lifter: Lifter { body_mass_kg: 80.0, height_m: 1.78, sex: Sex::Male },
+        load: ExternalLoad { mass_kg: 60.0, position: LoadPosition::Back },
+        dynamic: false,
+    };
+    let analysis = spotter_motion::analysis::analyze(&body, &opts, &spotter_motion::thresholds::Thresholds::builtin());
+    let asked = wire::AnalysisAsked { input: "squat.json", exercise: "back_squat", body_mass_kg: 80.0, height_m: 1.78, load_kg: 60.0, single_rep: false };
+    let doc = wire::AnalysisDoc::new(&asked, &analysis, Vec::new());
+    let text = serde_json::to_string_pretty(&doc).expect("serializes");
+    // Each rep has `faults` twice (objects, then ids): the document as the CLI has always printed it.
+    assert_eq!(text.matches("\"faults\": [").count(), 2 * doc.reps.len());
+    insta::assert_snapshot!("analysis-example-clip", text);
+}

@@ -5,9 +5,8 @@
 use crate::cli::{AnalyzeArgs, Format, LoadPositionArg, SexArg};
 use crate::input_error;
 use crate::style::{self, paint};
-use serde::Serialize;
 use spotter_kb::{Kb, Pattern};
-use spotter_motion::analysis::{self, Analysis, Movement, Options, RepMeasures};
+use spotter_motion::analysis::{self, Analysis, Movement, Options};
 use spotter_motion::body::SagittalBody;
 use spotter_motion::keypoints::KeypointSequence;
 use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
@@ -206,36 +205,6 @@ fn run_video(kb: &Kb, a: &AnalyzeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Serialize)]
-struct RepJson<'a> {
-    #[serde(flatten)]
-    measures: &'a RepMeasures,
-    /// Fault ids (details in `fault_details`).
-    faults: Vec<&'a str>,
-    fault_details: &'a [analysis::Fault],
-}
-
-#[derive(Serialize)]
-struct AnalysisJson<'a> {
-    input: String,
-    exercise: &'a str,
-    movement: Movement,
-    body_mass_kg: f64,
-    height_m: f64,
-    load_kg: f64,
-    rep_count: usize,
-    reps: Vec<RepJson<'a>>,
-    /// For a motion-capture file (one repetition): `correct` or `incorrect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verdict: Option<&'static str>,
-    camera: &'a analysis::CameraCheck,
-    butt_wink: &'static str,
-    leg_length_m: Option<f64>,
-    diagnostics: &'a [String],
-    /// Observations the cause finder can use (`spotter explain --analysis FILE`).
-    observations: Vec<&'a str>,
-}
-
 /// The cause-finder observation each measured fault counts as (coach/measured.toml).
 pub fn observations<'k>(kb: &'k Kb, analysis: &Analysis) -> Vec<&'k str> {
     let mut out: Vec<&str> = Vec::new();
@@ -249,27 +218,10 @@ pub fn observations<'k>(kb: &'k Kb, analysis: &Analysis) -> Vec<&'k str> {
     out
 }
 
-fn to_json<'a>(kb: &'a Kb, a: &'a AnalyzeArgs, analysis: &'a Analysis, single_rep: bool) -> AnalysisJson<'a> {
-    AnalysisJson {
-        input: a.input.display().to_string(),
-        exercise: &a.exercise,
-        movement: analysis.movement,
-        body_mass_kg: a.body_mass,
-        height_m: a.height,
-        load_kg: a.load,
-        rep_count: analysis.rep_count,
-        reps: analysis
-            .reps
-            .iter()
-            .map(|r| RepJson { measures: r, faults: r.faults.iter().map(|f| f.id.as_str()).collect(), fault_details: &r.faults })
-            .collect(),
-        verdict: if single_rep { analysis.reps.first().and_then(|r| r.verdict) } else { None },
-        camera: &analysis.camera,
-        butt_wink: analysis.butt_wink,
-        leg_length_m: analysis.leg_length_m,
-        diagnostics: &analysis.diagnostics,
-        observations: observations(kb, analysis),
-    }
+fn to_json(kb: &Kb, a: &AnalyzeArgs, analysis: &Analysis, single_rep: bool) -> spotter_app::wire::AnalysisDoc {
+    let input = a.input.display().to_string();
+    let asked = spotter_app::wire::AnalysisAsked { input: &input, exercise: &a.exercise, body_mass_kg: a.body_mass, height_m: a.height, load_kg: a.load, single_rep };
+    spotter_app::wire::AnalysisDoc::new(&asked, analysis, observations(kb, analysis).into_iter().map(str::to_string).collect())
 }
 
 fn opt(v: Option<f64>, digits: usize) -> String {

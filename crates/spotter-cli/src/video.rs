@@ -289,7 +289,7 @@ pub fn run_pose_command(a: &PoseArgs) -> anyhow::Result<()> {
 /// Writes keypoints as JSON (the form `spotter analyze` reads) to the output `path` of `flag`,
 /// streamed, whole or not at all.
 pub fn write_keypoints(flag: &str, path: &Path, seq: &KeypointSequence) -> anyhow::Result<()> {
-    output::write_atomic_with(flag, path, |w| serde_json::to_writer(w, &seq.to_json()).map_err(std::io::Error::from))
+    output::write_atomic_with(flag, path, |w| serde_json::to_writer(w, &spotter_app::wire::KeypointsDoc::new(seq)).map_err(std::io::Error::from))
 }
 
 /// The skeleton drawn on key frames: (from, to, side).

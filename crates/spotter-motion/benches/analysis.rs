@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     let streamed = || analyze_streaming(black_box(&seq), StreamConfig::new(1.75, 6.0), &opts, &thresholds).expect("streams");
     assert_eq!(streamed().rep_count, 20, "streaming finds the same 20 reps");
     c.bench_function("analyze 60 s at 30 fps (1800 frames), streaming, quasi-static", |b| b.iter(streamed));
-    let json = seq.to_json().to_string();
+    let json = serde_json::to_string(&spotter_wire::KeypointsDoc::new(&seq)).expect("keypoints JSON");
     c.bench_function("parse keypoint JSON 60 s at 30 fps, typed", |b| b.iter(|| parse_keypoints_json(black_box(&json)).expect("parses")));
     c.bench_function("parse keypoint JSON 60 s at 30 fps, via serde_json::Value (before)", |b| {
         b.iter(|| parse_keypoints_json_via_value(black_box(&json)).expect("parses"))

@@ -224,7 +224,7 @@ fn main() {
     for (name, ms) in [("batch", median_ms(runs, || drop(black_box(batch())))), ("streaming", median_ms(runs, || drop(black_box(streaming()))))] {
         println!("  analyse, {name:<9}: {ms:7.2} ms per clip, {:>9.0} frames/s (goal: well under 10 ms)", n as f64 / (ms / 1e3));
     }
-    let json = seq.to_json().to_string();
+    let json = serde_json::to_string(&spotter_wire::KeypointsDoc::new(&seq)).expect("keypoints JSON");
     println!("keypoint JSON of the clip: {:.1} MB", json.len() as f64 / 1e6);
     let before = median_ms(11, || drop(black_box(parse_keypoints_json_via_value(black_box(&json)).expect("parses"))));
     let typed = median_ms(11, || drop(black_box(parse_keypoints_json(black_box(&json)).expect("parses"))));

@@ -12,11 +12,9 @@ use crate::kinematics::{self, LEFT_LEG, Leg, RIGHT_LEG};
 use crate::plausibility::{self, RepNotes};
 use crate::reps::{self, RepFrames};
 use crate::thresholds::{FaultRule, Thresholds};
-use serde::Serialize;
 
 /// The movement pattern being analysed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Movement {
     Squat,
     Hinge,
@@ -45,7 +43,7 @@ pub struct Options {
 }
 
 /// The peak L5/S1 load over a repetition (each figure its own peak), with the limits.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct L5s1Peak {
     /// Peak extensor moment, in N·m.
     pub moment_nm: f64,
@@ -72,7 +70,7 @@ fn zone(z: LimitZone) -> &'static str {
 }
 
 /// A fault seen in a rep: the measured value against its threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fault {
     pub id: String,
     /// What was measured (the name says the unit).
@@ -84,7 +82,7 @@ pub struct Fault {
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LungeMeasures {
     /// `left` or `right`: the leg in front at the bottom.
     pub front_leg: &'static str,
@@ -99,7 +97,7 @@ pub struct LungeMeasures {
     pub back_knee_height_over_leg: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HingeMeasures {
     /// Trunk angle from vertical at the bottom, in degrees.
     pub trunk_angle_bottom_deg: Option<f64>,
@@ -108,7 +106,7 @@ pub struct HingeMeasures {
 }
 
 /// Measurements of one repetition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RepMeasures {
     pub index: usize,
     /// The clip starts or ends inside this rep.
@@ -147,7 +145,7 @@ pub struct RepMeasures {
 }
 
 /// Whether the view is side-on enough for sagittal angles.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CameraCheck {
     /// Estimated angle away from side-on, in degrees.
     pub yaw_deg: Option<f64>,
@@ -158,7 +156,7 @@ pub struct CameraCheck {
 /// Above this camera angle, sagittal angles are not trusted.
 pub const MAX_SIDE_ON_YAW_DEG: f64 = 30.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     pub movement: Movement,
     pub rep_count: usize,
@@ -172,11 +170,10 @@ pub struct Analysis {
     /// Per frame, for plots: time (s), trunk lean (deg), hip height over standing (m), knee flexion (deg).
     pub series: Series,
     /// The rep frames, for the load model and plots.
-    #[serde(skip)]
     pub rep_frames: Vec<RepFrames>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
     pub t_s: Vec<f64>,
     pub trunk_lean_deg: Vec<Option<f64>>,

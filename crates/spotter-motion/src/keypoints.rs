@@ -23,7 +23,6 @@
 //! Within them, a 2-hour 60 fps clip held whole takes about 0.5 GB (33 landmarks of 32 bytes a
 //! frame), more with world landmarks.
 
-use serde::Serialize;
 
 pub mod reader;
 
@@ -48,8 +47,7 @@ pub const MAX_JSON_BYTES_PER_FRAME: u64 = 64 << 10;
 pub const MAX_JSON_HEADER_BYTES: u64 = 1 << 20;
 
 /// Which landmark set a sequence uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     /// MediaPipe BlazePose: 33 landmarks.
     Blazepose33,
@@ -96,7 +94,7 @@ pub mod bp {
 
 /// One landmark: `x`, `y` in 0..1 of the image width and height (y down), `z` relative depth in
 /// the same scale as x (negative toward the camera), `visibility` 0..1.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Keypoint {
     pub x: f64,
     pub y: f64,
@@ -105,7 +103,7 @@ pub struct Keypoint {
 }
 
 /// One frame. `landmarks` is `None` when no person was found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeypointFrame {
     /// Time from the start of the clip, in seconds.
     pub t: f64,
@@ -115,7 +113,7 @@ pub struct KeypointFrame {
 }
 
 /// A clip's keypoints.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeypointSequence {
     /// Frames per second of the source.
     pub fps: f64,
@@ -450,23 +448,6 @@ fn shorten(s: &str) -> String {
     match s.char_indices().nth(40) {
         Some((end, _)) => format!("{}…", &s[..end]),
         None => s.to_string(),
-    }
-}
-
-impl KeypointSequence {
-    /// The sequence as the JSON of spec/movement.md.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "fps": self.fps,
-            "width": self.width,
-            "height": self.height,
-            "layout": self.layout.id(),
-            "frames": self.frames.iter().map(|f| serde_json::json!({
-                "t": f.t,
-                "landmarks": f.landmarks.as_ref().map(|l| l.iter().map(|k| [k.x, k.y, k.z, k.visibility]).collect::<Vec<_>>()),
-                "world_landmarks": f.world_landmarks,
-            })).collect::<Vec<_>>(),
-        })
     }
 }
 

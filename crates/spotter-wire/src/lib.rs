@@ -5,8 +5,10 @@
 //!
 //! IO-free: values in, values out.
 
+mod analysis;
 mod coach;
 mod triage;
 
+pub use analysis::{AnalysisAsked, AnalysisDoc, CameraDoc, FaultDoc, FrameDoc, HingeDoc, KeypointsDoc, L5s1Doc, LungeDoc, RepDoc};
 pub use coach::{BlockDoc, CauseDoc, CheckDoc, EvidenceDoc, ExplainDoc, PlanDoc, PlanItemDoc};
 pub use triage::{CouldRaiseDoc, NotAnsweredDoc, ReasonDoc, SourceDoc, TriageDoc};

@@ -20,8 +20,7 @@ fn reads_the_spec_form() {
     assert!(s.frames[1].landmarks.is_none());
     let k = s.frames[2].landmarks.as_ref().unwrap()[3];
     assert_eq!((k.x, k.visibility), (0.51, 0.9));
-    // Written out and read back: the same.
-    assert_eq!(parse_keypoints_json(&s.to_json().to_string()).unwrap(), s);
+    // Written out and read back: spotter-wire's tests (`KeypointsDoc`).
 }
 
 #[test]

@@ -10,7 +10,6 @@
 //! the back knee comes down to the floor. A phone video cannot see the frontal plane, so keypoint
 //! input keeps the side-view rules of [`crate::analysis`].
 
-use serde::Serialize;
 
 use super::{marker, MarkerFrame, Point3, PreparedTrial};
 use crate::analysis::{Analysis, Movement};
@@ -18,7 +17,7 @@ use crate::thresholds::{MarkerVerdictModel, Thresholds};
 
 /// Per-repetition measures from the markers, each relative to the rep's own standing frame where
 /// that makes sense; `None` when the markers it needs are missing throughout.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MarkerMeasures {
     /// Mean knee marker height minus mid hip-joint-centre height at the bottom, over the standing
     /// 3-D leg length (positive: hips below the knees).
@@ -129,7 +128,7 @@ fn largest_change(x: &[Option<f64>], reference: usize) -> Option<f64> {
 }
 
 /// The verdict on a repetition and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MarkerVerdict {
     /// `correct` or `incorrect`.
     pub verdict: &'static str,
