@@ -6,6 +6,7 @@
 mod api;
 mod form;
 mod headers;
+mod limits;
 mod openapi;
 mod pages;
 mod serve;

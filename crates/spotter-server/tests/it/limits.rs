@@ -1,0 +1,62 @@
+//! Request logs (what they hold and what they never hold) and the request timeout.
+
+use super::*;
+use axum::body::HttpBody;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_are_logged_with_method_path_and_status_but_never_their_answers() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).with_max_level(tracing::Level::TRACE).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    // Answers that must not reach the logs, in the body and in the query (the numbers are
+    // left out of the check: a latency could show the same digits).
+    let r = post_json("/api/v1/plan?minutes=6.125", SELF_CARE).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = post_json("/api/v1/triage", r#"{"saddle_numbness": "secret-value"}"#).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("text");
+    assert!(text.contains("method=POST") && text.contains("path=/api/v1/plan"), "{text}");
+    assert!(text.contains("status=200") && text.contains("status=422"), "{text}");
+    for secret in ["6.125", "secret-value", "saddle_numbness", "movement_related", "tightness"] {
+        assert!(!text.contains(secret), "the logs hold {secret:?}:\n{text}");
+    }
+}
+
+/// A body that never sends a byte (a client that stalls after its headers).
+struct Stalled;
+
+impl HttpBody for Stalled {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+    fn poll_frame(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Poll::Pending
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_request_gets_408_after_the_timeout() {
+    let started = tokio::time::Instant::now();
+    let r = send(request(Method::POST, "/api/v1/triage", Some("application/json"), Body::new(Stalled))).await;
+    r.assert_error(StatusCode::REQUEST_TIMEOUT, "longer than 30 s");
+    assert_eq!(started.elapsed().as_secs(), spotter_server::REQUEST_TIMEOUT.as_secs());
+    let r = send(request(Method::POST, "/check", Some("application/x-www-form-urlencoded"), Body::new(Stalled))).await;
+    assert_eq!(r.status, StatusCode::REQUEST_TIMEOUT);
+    assert!(r.content_type().starts_with("text/html"));
+}
