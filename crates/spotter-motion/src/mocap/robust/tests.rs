@@ -1,3 +1,5 @@
+//! Tests of the subject-robust measures, the calibrated verdict model and the pose-noise generator, on built marker sets and side views with known geometry.
+
 use super::*;
 use crate::keypoints::{Keypoint, KeypointFrame, Layout};
 use crate::mocap::{FrameKinematics, MarkerFrame, PelvisSource, Point3, N_MARKERS};
