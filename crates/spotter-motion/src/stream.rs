@@ -29,7 +29,13 @@
 //! batch path knows the whole clip before it measures the first rep), from half-bin percentile
 //! rounding, and from the standing level after the last rep of a set being judged over
 //! `settle_s` rather than until the next rep. Per-frame series for plots are not kept.
-//! `Options::single_rep` (a whole clip as one rep) needs the whole clip: use the batch path.
+//! `Options::single_rep` (a whole clip as one rep: a motion-capture trial) holds every frame and
+//! measures the one rep at the end, as the batch path does; its inputs are bounded by their
+//! reader (`mocap`: at most 30,000 frames).
+//!
+//! With `StreamConfig::series`, the per-frame curves of a plot ([`analysis::Series`]) are kept:
+//! each frame's values are worked out when it leaves the window (or at the end), with the running
+//! figures of that moment. That is the only part that grows with the clip (six numbers a frame).
 
 pub mod filter;
 pub mod quantile;
@@ -69,11 +75,13 @@ pub struct StreamConfig {
     pub window_s: f64,
     /// Standing time after a rep before it is measured (unless the next rep starts first), in seconds.
     pub settle_s: f64,
+    /// Keep the per-frame curves for a plot (see the module docs).
+    pub series: bool,
 }
 
 impl StreamConfig {
     pub fn new(height_m: f64, cutoff_hz: f64) -> StreamConfig {
-        StreamConfig { height_m, cutoff_hz, warmup_s: DEFAULT_WARMUP_S, window_s: DEFAULT_WINDOW_S, settle_s: DEFAULT_SETTLE_S }
+        StreamConfig { height_m, cutoff_hz, warmup_s: DEFAULT_WARMUP_S, window_s: DEFAULT_WINDOW_S, settle_s: DEFAULT_SETTLE_S, series: false }
     }
 }
 
@@ -85,8 +93,6 @@ pub enum StreamError {
     Fps(f64),
     #[error("the window ({window_s} s) must be at least the warm-up ({warmup_s} s) and above 0")]
     Window { window_s: f64, warmup_s: f64 },
-    #[error("a whole clip as one repetition (motion capture) needs the whole clip: use analysis::analyze")]
-    SingleRep,
 }
 
 /// What is left once the stream ends: the reps not yet handed out, and the clip-wide findings.
@@ -105,6 +111,8 @@ pub struct StreamSummary {
     pub frames: usize,
     /// The most frames held at once (the memory bound in frames).
     pub max_frames_held: usize,
+    /// The per-frame curves, when `StreamConfig::series` asked for them (else empty).
+    pub series: analysis::Series,
 }
 
 /// Slot of each BlazePose landmark in a frame's point array (`usize::MAX`: not tracked).
@@ -221,6 +229,7 @@ pub struct StreamAnalyzer {
     emitted: usize,
     complete: usize,
     load_note: Option<String>,
+    series: analysis::Series,
 }
 
 impl StreamAnalyzer {
@@ -233,9 +242,6 @@ impl StreamAnalyzer {
         }
         if !(cfg.window_s > 0.0 && cfg.window_s >= cfg.warmup_s) {
             return Err(StreamError::Window { window_s: cfg.window_s, warmup_s: cfg.warmup_s });
-        }
-        if opts.single_rep {
-            return Err(StreamError::SingleRep);
         }
         let (w, h) = (f64::from(header.width), f64::from(header.height));
         let span = 2.0 * w.max(h);
@@ -279,6 +285,7 @@ impl StreamAnalyzer {
             emitted: 0,
             complete: 0,
             load_note: None,
+            series: analysis::Series::default(),
             cfg,
             opts,
             thresholds,
@@ -309,17 +316,31 @@ impl StreamAnalyzer {
         let mut out = Vec::new();
         self.drain_cleaned(&mut out);
         self.body_error()?;
-        if !self.warm {
-            self.warm = true;
-            self.run_segmenter(&mut out);
+        if self.opts.single_rep {
+            // The whole clip as one rep (`reps::whole`), on every frame held.
+            let signal: Vec<Option<f64>> = (self.buf_start..self.buf_start + self.buf.len()).map(|k| self.sig_at(k)).collect();
+            if let Some(r) = crate::reps::whole(&signal) {
+                let (start, bottom) = (self.buf_start + r.start, self.buf_start + r.bottom);
+                let bottom_src = self.rec(bottom).expect("held").src;
+                let p = Pending { start, start_partial: false, bottom, bottom_src, region_end_t: 0.0, await_next_bottom: false };
+                out.extend(self.finish_rep(p, self.buf_start + r.end, false));
+            }
+        } else {
+            if !self.warm {
+                self.warm = true;
+                self.run_segmenter(&mut out);
+            }
+            if let Seg::InRegion { start, .. } = self.seg {
+                let end = self.buf_start + self.buf.len();
+                self.close_region(start, end, &mut out);
+            }
+            if let Some(p) = self.pending.take() {
+                let end = self.buf_start + self.buf.len();
+                out.extend(self.close_pending(p, end));
+            }
         }
-        if let Seg::InRegion { start, .. } = self.seg {
-            let end = self.buf_start + self.buf.len();
-            self.close_region(start, end, &mut out);
-        }
-        if let Some(p) = self.pending.take() {
-            let end = self.buf_start + self.buf.len();
-            out.extend(self.close_pending(p, end));
+        if self.cfg.series {
+            self.record_series(self.buf_start, self.buf_start + self.buf.len());
         }
         let mut diagnostics = Vec::new();
         if self.person < self.frames_in {
@@ -352,6 +373,7 @@ impl StreamAnalyzer {
             diagnostics,
             frames: self.frames_in,
             max_frames_held: self.max_held,
+            series: std::mem::take(&mut self.series),
         })
     }
 
@@ -490,7 +512,8 @@ impl StreamAnalyzer {
             if !self.warm && self.t_first.is_some_and(|t0| t - t0 >= self.cfg.warmup_s) {
                 self.warm = true;
             }
-            if self.warm {
+            // A whole clip as one rep is cut at the end, from every frame.
+            if self.warm && !self.opts.single_rep {
                 self.run_segmenter(out);
                 self.evict(out);
             }
@@ -693,19 +716,17 @@ impl StreamAnalyzer {
     }
 
     /// The batch measures of one rep, on a body built from the held frames around it.
-    fn measure(&mut self, start: usize, bottom: usize, end: usize, partial: bool) -> Option<RepMeasures> {
+    /// A body in metres over the held frames `w0..=w1`, under the running figures.
+    fn body_over(&self, w0: usize, w1: usize) -> Option<SagittalBody> {
         let mpp = self.metres_per_pixel()?;
         let origin = self.origin?;
         let facing = self.est.facing;
-        // Two frames either side for the accelerations of the dynamic load model.
-        let w0 = start.saturating_sub(2).max(self.buf_start);
-        let w1 = (end + 2).min(self.buf_start + self.buf.len() - 1);
         let to_m = |p: P2| [(p[0] - origin[0]) * facing * mpp, (p[1] - origin[1]) * mpp];
         let mut tracks = vec![Vec::new(); 33];
         for (k, &lm) in TRACKED.iter().enumerate() {
             tracks[lm] = (w0..=w1).map(|f| self.rec(f).and_then(|r| r.pts[k]).map(to_m)).collect();
         }
-        let body = SagittalBody {
+        Some(SagittalBody {
             t: (w0..=w1).map(|f| self.rec(f).map_or(f64::NAN, |r| r.t)).collect(),
             fps: self.fps,
             tracks,
@@ -714,7 +735,63 @@ impl StreamAnalyzer {
             camera_yaw_rad: self.yaw_rad(),
             person_fraction: self.person as f64 / self.frames_in.max(1) as f64,
             diagnostics: Vec::new(),
-        };
+        })
+    }
+
+    /// Adds the plot's values of the held frames `from..to` to the series (two frames either side
+    /// for the accelerations of the dynamic load model).
+    fn record_series(&mut self, from: usize, to: usize) {
+        if from >= to {
+            return;
+        }
+        let held_end = self.buf_start + self.buf.len();
+        let w0 = from.saturating_sub(2).max(self.buf_start);
+        let w1 = (to + 1).min(held_end - 1);
+        let mut chunk = analysis::Series::default();
+        match self.body_over(w0, w1) {
+            None => {
+                for k in from..to {
+                    chunk.t_s.push(self.buf[k - self.buf_start].t);
+                    chunk.trunk_lean_deg.push(None);
+                    chunk.hip_height_m.push(None);
+                    chunk.knee_flexion_deg.push(None);
+                    chunk.compression_n.push(None);
+                    chunk.shear_n_neutral.push(None);
+                }
+            }
+            Some(body) => {
+                let standing = match (self.est.standing_px, self.origin, self.metres_per_pixel()) {
+                    (Some(st), Some(o), Some(mpp)) => Some((st - o[1]) * mpp),
+                    _ => None,
+                };
+                let loads = analysis::frame_loads(&body, &self.opts, &mut Vec::new());
+                let near = self.near();
+                for f in from - w0..to - w0 {
+                    chunk.t_s.push(body.t[f]);
+                    chunk.trunk_lean_deg.push(kinematics::trunk_lean(&body, f).map(f64::to_degrees));
+                    chunk.hip_height_m.push(body.mid_hip(f).zip(standing).map(|(h, st)| h[1] - st));
+                    chunk.knee_flexion_deg.push(kinematics::leg_angles(&body, near, f).knee_flexion.map(f64::to_degrees));
+                    chunk.compression_n.push(loads[f].map(|l| l.compression_n));
+                    chunk.shear_n_neutral.push(loads[f].map(|l| l.shear_n_neutral));
+                }
+            }
+        }
+        let s = &mut self.series;
+        s.t_s.extend(chunk.t_s);
+        s.trunk_lean_deg.extend(chunk.trunk_lean_deg);
+        s.hip_height_m.extend(chunk.hip_height_m);
+        s.knee_flexion_deg.extend(chunk.knee_flexion_deg);
+        s.compression_n.extend(chunk.compression_n);
+        s.shear_n_neutral.extend(chunk.shear_n_neutral);
+    }
+
+    fn measure(&mut self, start: usize, bottom: usize, end: usize, partial: bool) -> Option<RepMeasures> {
+        let mpp = self.metres_per_pixel()?;
+        let origin = self.origin?;
+        // Two frames either side for the accelerations of the dynamic load model.
+        let w0 = start.saturating_sub(2).max(self.buf_start);
+        let w1 = (end + 2).min(self.buf_start + self.buf.len() - 1);
+        let body = self.body_over(w0, w1)?;
         let n = body.len();
         let lean: Vec<Option<f64>> = (0..n).map(|f| kinematics::trunk_lean(&body, f)).collect();
         let hip_y: Vec<Option<f64>> = (0..n).map(|f| body.mid_hip(f).map(|p| p[1])).collect();
@@ -758,6 +835,9 @@ impl StreamAnalyzer {
             keep = keep.min(start);
         }
         let keep = keep.max(floor);
+        if self.cfg.series {
+            self.record_series(self.buf_start, keep.min(held_end));
+        }
         while self.buf_start < keep && !self.buf.is_empty() {
             self.buf.pop_front();
             self.buf_start += 1;
@@ -805,8 +885,8 @@ impl<F: FnMut(RepMeasures)> FrameSink for AnalyzerSink<F> {
     }
 }
 
-/// The streaming analysis of a whole sequence, shaped like the batch result (for comparing the
-/// two; `series` and `rep_frames` stay empty).
+/// The streaming analysis of a whole sequence, shaped like the batch result (`series` only with
+/// `cfg.series`; `rep_frames` stays empty).
 pub fn analyze_streaming(seq: &crate::keypoints::KeypointSequence, cfg: StreamConfig, opts: &Options, thresholds: &Thresholds) -> Result<Analysis, StreamError> {
     let header = Header { fps: seq.fps, width: seq.width, height: seq.height, layout: seq.layout };
     let mut a = StreamAnalyzer::new(&header, cfg, opts.clone(), thresholds.clone())?;
@@ -824,7 +904,7 @@ pub fn analyze_streaming(seq: &crate::keypoints::KeypointSequence, cfg: StreamCo
         butt_wink: analysis::BUTT_WINK_NOTE,
         leg_length_m: s.leg_length_m,
         diagnostics: s.diagnostics,
-        series: analysis::Series::default(),
+        series: s.series,
         rep_frames: Vec::new(),
     })
 }

@@ -232,9 +232,6 @@ fn bad_settings_and_bodies_are_errors() {
     let opts = options(Movement::Squat, 1.75, false);
     let t = Thresholds::builtin();
     assert_eq!(StreamAnalyzer::new(&h, StreamConfig::new(3.0, 6.0), opts.clone(), t.clone()).err(), Some(StreamError::Body(BodyError::Height(3.0))));
-    let mut one = opts.clone();
-    one.single_rep = true;
-    assert_eq!(StreamAnalyzer::new(&h, StreamConfig::new(1.75, 6.0), one, t.clone()).err(), Some(StreamError::SingleRep));
     let mut a = StreamAnalyzer::new(&h, StreamConfig::new(1.75, 6.0), opts, t).unwrap();
     for i in 0..10 {
         a.push(&KeypointFrame { t: i as f64 / 30.0, landmarks: None, world_landmarks: None });
@@ -312,4 +309,62 @@ fn the_streaming_reader_handles_late_headers_and_says_where_it_stopped() {
     // Syntax errors keep their line and column.
     assert!(matches!(stream_text("{\"fps\": 30,\n \"width\": }"), Err(KeypointError::Json { line: 2, .. })));
     assert!(matches!(stream_text("{\"fps\": 30, \"width\": 10, \"height\": 20, \"frames\": []}"), Err(KeypointError::Field { ref field, .. }) if field == "frames"));
+}
+
+/// The side view of a UI-PRMD repetition at 30 fps, as the CLI analyses a marker file.
+fn uiprmd_side_view(bytes: &[u8]) -> KeypointSequence {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes).read_to_string(&mut text).expect("gunzip");
+    let prepared = crate::mocap::prepare(&crate::mocap::parse_uiprmd(&text).expect("parses")).expect("prepares");
+    crate::mocap::to_side_view(&prepared, crate::mocap::CameraSide::Right, Some(30.0))
+}
+
+#[test]
+fn a_motion_capture_repetition_streams_as_one_rep_like_the_batch_path() {
+    let files: [(&[u8], Movement, Option<&str>); 4] = [
+        (include_bytes!("../../tests/data/ui-prmd/m01_s01_e01_positions.txt.gz"), Movement::Squat, Some("correct")),
+        (include_bytes!("../../tests/data/ui-prmd/m01_s01_e01_positions_inc.txt.gz"), Movement::Squat, Some("incorrect")),
+        (include_bytes!("../../tests/data/ui-prmd/m01_s05_e01_positions.txt.gz"), Movement::Squat, None),
+        (include_bytes!("../../tests/data/ui-prmd/m03_s02_e01_positions.txt.gz"), Movement::Lunge, None),
+    ];
+    for (bytes, movement, verdict) in files {
+        let seq = uiprmd_side_view(bytes);
+        let mut opts = options(movement, 1.75, false);
+        opts.single_rep = true;
+        opts.load = ExternalLoad::NONE;
+        let (b, s) = (batch(&seq, &opts), streamed(&seq, &opts));
+        assert_eq!(s.reps.len(), 1, "{:?}", s.diagnostics);
+        let d = compare(&b, &s);
+        eprintln!("UI-PRMD {movement:?}: {d:?}");
+        // The same rep frames: the whole clip, the bottom at the same frame.
+        assert_eq!(d.time_s, 0.0);
+        assert_within(&d, 1.0 / seq.fps);
+        if let Some(v) = verdict {
+            assert_eq!(s.reps[0].verdict, Some(v));
+        }
+    }
+}
+
+#[test]
+fn the_plot_series_covers_every_frame_and_follows_the_batch_curves() {
+    let seq = example_clip();
+    let opts = options(Movement::Squat, 1.75, false);
+    let b = batch(&seq, &opts);
+    let mut cfg = StreamConfig::new(1.75, crate::filter::DEFAULT_CUTOFF_HZ);
+    cfg.series = true;
+    let s = analyze_streaming(&seq, cfg, &opts, &Thresholds::builtin()).expect("streams");
+    assert_eq!(s.series.t_s, b.series.t_s);
+    for (name, x, y) in [
+        ("trunk lean", &s.series.trunk_lean_deg, &b.series.trunk_lean_deg),
+        ("knee flexion", &s.series.knee_flexion_deg, &b.series.knee_flexion_deg),
+    ] {
+        let worst = x.iter().zip(y).filter_map(|(a, c)| Some((a.as_ref()? - c.as_ref()?).abs())).fold(0.0, f64::max);
+        assert!(worst < 0.5, "{name} differs by {worst} deg");
+        assert_eq!(x.iter().filter(|v| v.is_some()).count(), y.iter().filter(|v| v.is_some()).count(), "{name}");
+    }
+    let rel = s.series.compression_n.iter().zip(&b.series.compression_n).filter_map(|(a, c)| Some((a.as_ref()? - c.as_ref()?).abs() / c.as_ref()?.abs().max(1.0))).fold(0.0, f64::max);
+    assert!(rel < 0.01, "compression differs by {rel} of its value");
+    // Without the flag nothing is kept.
+    assert!(streamed(&seq, &opts).series.t_s.is_empty());
 }
