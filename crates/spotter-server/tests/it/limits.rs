@@ -3,15 +3,19 @@
 use super::*;
 use axum::body::HttpBody;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+thread_local! {
+    /// What the log subscriber wrote on this thread (each test runs on its own thread, and a
+    /// `#[tokio::test]` runs its requests on that thread).
+    static LOGS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
-impl std::io::Write for Captured {
+struct ThreadLogs;
+
+impl std::io::Write for ThreadLogs {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
+        LOGS.with(|l| l.borrow_mut().extend_from_slice(buf));
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -19,19 +23,27 @@ impl std::io::Write for Captured {
     }
 }
 
+/// One global subscriber for the test binary (a per-test one races with the other tests over
+/// tracing's cached interest), writing to the current thread's buffer.
+fn capture_logs() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let subscriber = tracing_subscriber::fmt().with_writer(|| ThreadLogs).with_ansi(false).with_max_level(tracing::Level::TRACE).finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    });
+    LOGS.with(|l| l.borrow_mut().clear());
+}
+
 #[tokio::test]
 async fn requests_are_logged_with_method_path_and_status_but_never_their_answers() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).with_max_level(tracing::Level::TRACE).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    capture_logs();
     // Answers that must not reach the logs, in the body and in the query (the numbers are
     // left out of the check: a latency could show the same digits).
     let r = post_json("/api/v1/plan?minutes=6.125", SELF_CARE).await;
     assert_eq!(r.status, StatusCode::OK);
     let r = post_json("/api/v1/triage", r#"{"saddle_numbness": "secret-value"}"#).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let text = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("text");
+    let text = LOGS.with(|l| String::from_utf8(l.borrow().clone()).expect("text"));
     assert!(text.contains("method=POST") && text.contains("path=/api/v1/plan"), "{text}");
     assert!(text.contains("status=200") && text.contains("status=422"), "{text}");
     for secret in ["6.125", "secret-value", "saddle_numbness", "movement_related", "tightness"] {
