@@ -26,7 +26,7 @@
 //! (already in [`super::prepare`]); the MediaPipe side-view error of Cosoli et al. 2026 for the
 //! keypoint noise ([`PoseNoise`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{marker, PreparedTrial};
 use crate::body::{SagittalBody, P2};
@@ -39,7 +39,7 @@ pub const STANDING_WINDOW_S: f64 = 0.1;
 /// `None` when the landmarks a measure needs are missing, or (side view) the measure needs the
 /// frontal plane. Sign conventions are chosen so that larger is "more of the fault" except for the
 /// depth measures, where larger is deeper.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct RobustMeasures {
     /// Thigh (hip joint centre → knee centre) angle below horizontal at the bottom, mean of the two
     /// legs, degrees; positive when the hips are below the knees (IPF / FMS depth).
@@ -460,7 +460,7 @@ pub fn set_relative(values: &[Option<f64>]) -> Vec<Option<f64>> {
 // Logistic model with calibration and an unclear band
 
 /// One input of a [`RobustModel`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RobustFeature {
     /// A [`RobustMeasures::NAMES`] entry.
@@ -476,7 +476,7 @@ pub struct RobustFeature {
 /// `p = 1 / (1 + exp(−(platt_a · s + platt_b)))`, the probability that the form is incorrect.
 /// Within `unclear_band` of 0.5 the verdict is "unclear". Reads from TOML (the block
 /// `examples/verdict_study.rs` prints; see `docs/verdicts.md`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RobustModel {
     pub intercept: f64,
@@ -488,7 +488,7 @@ pub struct RobustModel {
 }
 
 /// A verdict with its probability.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RobustVerdict {
     /// `correct`, `incorrect` or `unclear`.
     pub verdict: &'static str,
