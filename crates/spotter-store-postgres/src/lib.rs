@@ -249,20 +249,22 @@ impl Store for PostgresStore {
             let mut stored_left: HashMap<(Date, &str, &str), i64> = HashMap::new();
             for c in checks {
                 let key = (c.date, c.answers.as_str(), c.tier.id());
-                if !stored_left.contains_key(&key) {
-                    let n: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM triage_check WHERE person_id = $1 AND check_date = $2::date AND answers = $3 AND tier = $4",
-                    )
-                    .bind(person.0)
-                    .bind(c.date.to_string())
-                    .bind(&c.answers)
-                    .bind(c.tier.id())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(engine)?;
-                    stored_left.insert(key, n);
-                }
-                let left = stored_left.entry(key).or_default();
+                let left = match stored_left.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        let n: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM triage_check WHERE person_id = $1 AND check_date = $2::date AND answers = $3 AND tier = $4",
+                        )
+                        .bind(person.0)
+                        .bind(c.date.to_string())
+                        .bind(&c.answers)
+                        .bind(c.tier.id())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(engine)?;
+                        v.insert(n)
+                    }
+                };
                 if *left > 0 {
                     *left -= 1;
                     counts.checks_already_stored += 1;

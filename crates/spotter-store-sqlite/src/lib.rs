@@ -119,9 +119,10 @@ impl SqliteStore {
             tx.commit().await.map_err(|e| open_error(&location, &e))?;
             Ok::<_, StoreError>(pool)
         })?;
-        // The file's name in its folder is durable too, not only its contents.
-        if let Some(parent) = path.parent() {
-            let _ = sync_dir(if parent.as_os_str().is_empty() { Path::new(".") } else { parent });
+        // A new file's name in its folder is durable too, not only its contents.
+        if !exists && let Some(parent) = path.parent() {
+            sync_dir(if parent.as_os_str().is_empty() { Path::new(".") } else { parent })
+                .map_err(|e| open_err(format!("cannot sync its folder: {e}")))?;
         }
         Ok(SqliteStore { rt, pool, location, path: path.to_path_buf() })
     }
@@ -309,20 +310,22 @@ impl Store for SqliteStore {
             let mut stored_left: HashMap<(Date, &str, &str), i64> = HashMap::new();
             for c in checks {
                 let key = (c.date, c.answers.as_str(), c.tier.id());
-                if !stored_left.contains_key(&key) {
-                    let n: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM triage_check WHERE person_id = ? AND check_date = ? AND answers = ? AND tier = ?",
-                    )
-                    .bind(person.0)
-                    .bind(c.date.to_string())
-                    .bind(&c.answers)
-                    .bind(c.tier.id())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(engine)?;
-                    stored_left.insert(key, n);
-                }
-                let left = stored_left.entry(key).or_default();
+                let left = match stored_left.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        let n: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM triage_check WHERE person_id = ? AND check_date = ? AND answers = ? AND tier = ?",
+                        )
+                        .bind(person.0)
+                        .bind(c.date.to_string())
+                        .bind(&c.answers)
+                        .bind(c.tier.id())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(engine)?;
+                        v.insert(n)
+                    }
+                };
                 if *left > 0 {
                     *left -= 1;
                     counts.checks_already_stored += 1;

@@ -305,7 +305,7 @@ pub fn bad_input_changes_nothing(e: &dyn Engine) {
     let nobody = PersonId(i64::MAX);
     assert_eq!(store.insert_entry(nobody, &good, OnExisting::Refuse), Err(StoreError::UnknownPerson(nobody)));
     assert_eq!(store.save_check(nobody, &seed.checks()[0], None), Err(StoreError::UnknownPerson(nobody)));
-    assert_eq!(store.import(nobody, &[good.clone()], &[]), Err(StoreError::UnknownPerson(nobody)));
+    assert_eq!(store.import(nobody, std::slice::from_ref(&good), &[]), Err(StoreError::UnknownPerson(nobody)));
     let taken = rest(seed.entries()[0].date, 9);
     assert_eq!(store.add_entry(me, &taken, OnExisting::Refuse), Err(StoreError::DateTaken { date: taken.date }));
     assert_eq!(e.dump(&loc), before, "a refused write changed the database");
