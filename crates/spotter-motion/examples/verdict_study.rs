@@ -644,7 +644,7 @@ fn measure_table(reps: &[&Rep], names: &[&'static str], path: PathKind) {
     }
 }
 
-fn final_model(reps: &[&Rep], path: PathKind, set: &[&'static str], proc_: Procedure, label: &str) {
+fn final_model(reps: &[&Rep], path: PathKind, set: &[&'static str], proc_: Procedure, label: &str) -> robust::RobustModel {
     let tr = samples(reps, path, true);
     let refs: Vec<&Sample> = tr.iter().collect();
     let (f, m, w) = select(&refs, set, proc_);
@@ -671,10 +671,20 @@ fn final_model(reps: &[&Rep], path: PathKind, set: &[&'static str], proc_: Proce
         let xs = |s: f64| f.lr.mean[0] + (s - f.lr.intercept) * f.lr.sd[0] / f.lr.weight[0];
         println!("      boundary: {} = {x:.4}; unclear between {:.4} and {:.4}", f.cols[0], xs(lo).min(xs(hi)), xs(lo).max(xs(hi)));
     }
+    robust::RobustModel {
+        intercept: f.lr.intercept,
+        features: f
+            .cols
+            .iter()
+            .enumerate()
+            .map(|(j, c)| robust::RobustFeature { measure: c.to_string(), mean: f.lr.mean[j], sd: f.lr.sd[j], weight: f.lr.weight[j] })
+            .collect(),
+        platt_a: f.platt.0,
+        platt_b: f.platt.1,
+        unclear_band: BAND,
+    }
 }
 
-/// Set-relative measures: within UI-PRMD's own sets (all correct or all incorrect) and within
-/// mixed sets built from one subject's 10 correct reps plus one of their incorrect reps.
 fn set_relative_check(reps: &[&Rep], name: &str) {
     let mut subs: Vec<u32> = reps.iter().map(|r| r.subject).collect();
     subs.sort();
@@ -787,6 +797,58 @@ const LUNGE_SIDE_SET: [&str; 9] = [
     "knee_past_toe_over_shank",
 ];
 
+/// The chosen keypoint squat model on real MediaPipe keypoints: the shared side-view barbell squat
+/// clip next to the data folder (`../videos`), two deep squats, no form label. A check that the
+/// measures and the model behave on real pose output, not an accuracy figure.
+fn real_clip(dir: &Path, model: &robust::RobustModel) {
+    let path = dir.join("../videos/squat_side_gym_barbell.mediapipe_full.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("\n== real clip: {} not found, skipped", path.display());
+        return;
+    };
+    println!("\n== real MediaPipe keypoints: {} (barbell back squat filmed from the side, no form label)", path.display());
+    let seq = match spotter_motion::keypoints::parse_keypoints_json(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            println!("  not read: {e}");
+            return;
+        }
+    };
+    let body = match SagittalBody::from_keypoints(&seq, 1.75, 6.0) {
+        Ok(b) => b,
+        Err(e) => {
+            println!("  no body: {e}");
+            return;
+        }
+    };
+    let opts = Options {
+        movement: Movement::Squat,
+        single_rep: false,
+        lifter: Lifter { body_mass_kg: 75.0, height_m: 1.75, sex: Sex::Male },
+        load: ExternalLoad::NONE,
+        dynamic: false,
+    };
+    let a = analysis::analyze(&body, &opts, &Thresholds::builtin());
+    let standing_frames = ((robust::STANDING_WINDOW_S * body.fps).round() as usize).max(1);
+    for (i, rf) in a.rep_frames.iter().enumerate() {
+        let w = RepWindow { start: rf.start, bottom: rf.bottom, end: rf.end, standing_frames };
+        let m = robust::from_side_view(&body, w);
+        let v = model.judge(&m);
+        println!(
+            "  rep {} ({:.1}-{:.1} s, bottom {:.1} s): thigh {:+.1} deg below horizontal, pelvis drop {:.2} leg, lean gain {:.1} deg, trunk - shin {:+.1} deg -> {}",
+            i + 1,
+            body.t[rf.start],
+            body.t[rf.end],
+            body.t[rf.bottom],
+            m.thigh_below_horizontal_deg.unwrap_or(f64::NAN),
+            m.pelvis_drop_over_leg.unwrap_or(f64::NAN),
+            m.trunk_lean_gain_deg.unwrap_or(f64::NAN),
+            m.trunk_minus_shin_deg.unwrap_or(f64::NAN),
+            v.map(|v| format!("{} (p incorrect {:.2})", v.verdict, v.probability_incorrect)).unwrap_or_else(|| "not judged".into())
+        );
+    }
+}
+
 fn sd(v: &[f64]) -> (f64, f64) {
     let m = v.iter().sum::<f64>() / v.len().max(1) as f64;
     (m, (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len().max(1) as f64).sqrt())
@@ -818,6 +880,7 @@ fn main() {
     );
 
     let mut summary = Vec::new();
+    let mut squat_keypoint_model = None;
     for (movement, name) in [(1u32, "m01 deep squat"), (3, "m03 inline lunge")] {
         let mv: Vec<&Rep> = reps.iter().filter(|r| r.movement == movement).collect();
         let (mset, sset): (&[&'static str], &[&'static str]) =
@@ -890,7 +953,10 @@ fn main() {
             let all: Vec<&Rep> = mv.clone();
             let (pi, crit) = choose_procedure(&all, path, set);
             println!("    procedure chosen on all development subjects: \"{}\" (nested LOSO criterion {crit:.3})", PROCEDURES[pi].0);
-            final_model(&mv, path, set, PROCEDURES[pi].1, label);
+            let model = final_model(&mv, path, set, PROCEDURES[pi].1, label);
+            if movement == 1 && path == PathKind::Keypoints {
+                squat_keypoint_model = Some(model);
+            }
         }
         println!("  -- other procedures and paths (nested LOSO; mean / worst subject / largest correct-rep false-alarm rate, no unclear band)");
         for (path, set, label) in [
@@ -941,6 +1007,9 @@ fn main() {
             "      torso twist (markers; no threshold exists in thresholds.toml): correct {:.1} +- {:.1} deg (max {:.1}), incorrect {:.1} +- {:.1} deg (max {:.1})",
             c.0, c.1, c.2, i.0, i.1, i.2
         );
+    }
+    if let Some(model) = &squat_keypoint_model {
+        real_clip(&dir, model);
     }
     println!("\n== summary (nested LOSO, no unclear band; mean of per-subject accuracy and the worst subject)");
     for s in summary {
