@@ -49,6 +49,8 @@ struct Rep {
     /// Another `DRAWS` noisy views from a second seed series (to show how much the figures move
     /// with the simulated pose error alone).
     side_noisy2: Vec<RobustMeasures>,
+    /// The clean side view (for the hip-bias check).
+    clean_seq: spotter_motion::keypoints::KeypointSequence,
     /// Fault ids of the existing analysis on the clean and on the first noisy side view.
     faults_clean: Vec<String>,
     faults_noisy: Vec<String>,
@@ -177,6 +179,7 @@ fn load(dir: &Path) -> Vec<Rep> {
                 side_clean,
                 side_noisy,
                 side_noisy2,
+                clean_seq: seq.clone(),
                 faults_clean,
                 faults_noisy,
                 back_knee_over_leg,
@@ -797,6 +800,59 @@ const LUNGE_SIDE_SET: [&str; 9] = [
     "knee_past_toe_over_shank",
 ];
 
+/// How a systematic error of the hip landmark (placed higher than the hip joint centre by a
+/// fraction of the standing height, on top of the pose noise) moves the chosen keypoint squat
+/// model's verdicts on the development reps (a sensitivity figure on the training subjects).
+fn hip_bias_check(reps: &[&Rep], model: &robust::RobustModel) {
+    println!("\n== hip-landmark bias (deep squat, chosen keypoint model, development reps, 2 noisy views each; training subjects, so a sensitivity figure only)");
+    for bias in [0.0, 0.01, 0.02, 0.03] {
+        let (mut fa, mut nc, mut hit, mut ni, mut unclear, mut n) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let mut thigh = Vec::new();
+        for (k, r) in reps.iter().enumerate() {
+            for d in 0..2u64 {
+                let mut s = r.clean_seq.clone();
+                robust::add_pose_noise(&mut s, &PoseNoise::DEFAULT, &mut Rng::new(SEED1 + 1000 * (k as u64 + 1) + 500 + d));
+                let span = s.frames.iter().find_map(|f| f.landmarks.as_ref()).map(|l| {
+                    let ys: Vec<f64> = l.iter().filter(|p| p.visibility > 0.0).map(|p| p.y).collect();
+                    ys.iter().cloned().fold(f64::NEG_INFINITY, f64::max) - ys.iter().cloned().fold(f64::INFINITY, f64::min)
+                });
+                let Some(span) = span else { continue };
+                for f in s.frames.iter_mut() {
+                    if let Some(l) = f.landmarks.as_mut() {
+                        for j in [23, 24] {
+                            l[j].y -= bias * span;
+                        }
+                    }
+                }
+                let Ok(body) = SagittalBody::from_keypoints(&s, 1.75, 6.0) else { continue };
+                let Some(w) = window_of(&body) else { continue };
+                let m = robust::from_side_view(&body, w);
+                if let Some(t) = m.thigh_below_horizontal_deg {
+                    thigh.push(t);
+                }
+                let v = model.judge(&m).map(|v| v.verdict).unwrap_or("unclear");
+                n += 1;
+                unclear += (v == "unclear") as usize;
+                if r.incorrect {
+                    ni += 1;
+                    hit += (v == "incorrect") as usize;
+                } else {
+                    nc += 1;
+                    fa += (v == "incorrect") as usize;
+                }
+            }
+        }
+        let (tm, _) = sd(&thigh);
+        println!(
+            "  hip landmark {:.0} % of height high: mean thigh angle {tm:+.1} deg; correct reps called incorrect {:.0} %, incorrect reps caught {:.0} %, unclear {:.0} %",
+            100.0 * bias,
+            100.0 * fa as f64 / nc.max(1) as f64,
+            100.0 * hit as f64 / ni.max(1) as f64,
+            100.0 * unclear as f64 / n.max(1) as f64
+        );
+    }
+}
+
 /// The chosen keypoint squat model on real MediaPipe keypoints: the shared side-view barbell squat
 /// clip next to the data folder (`../videos`), two deep squats, no form label. A check that the
 /// measures and the model behave on real pose output, not an accuracy figure.
@@ -1009,6 +1065,8 @@ fn main() {
         );
     }
     if let Some(model) = &squat_keypoint_model {
+        let sq: Vec<&Rep> = reps.iter().filter(|r| r.movement == 1).collect();
+        hip_bias_check(&sq, model);
         real_clip(&dir, model);
     }
     println!("\n== summary (nested LOSO, no unclear band; mean of per-subject accuracy and the worst subject)");
