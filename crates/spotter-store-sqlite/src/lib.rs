@@ -149,6 +149,23 @@ impl SqliteStore {
         self.run(async { sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await.map_err(engine) })
     }
 
+    /// Writes a consistent copy of the whole database to a new file `dest` (`VACUUM INTO`: one
+    /// read transaction, so writers may go on meanwhile), synced to disk with its folder before
+    /// returning. An existing `dest` is refused and left alone.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        let bad = |message: String| StoreError::BadRecord { field: "backup file".into(), message };
+        if dest.exists() {
+            return Err(bad(format!("{} already exists; give a new file name", dest.display())));
+        }
+        let Some(dest_text) = dest.to_str() else { return Err(bad("the file name is not valid UTF-8".into())) };
+        self.run(async {
+            sqlx::query("VACUUM INTO ?").bind(dest_text).execute(&self.pool).await.map_err(engine)
+        })?;
+        let failed = |e: std::io::Error| StoreError::Engine(format!("cannot sync the copy {}: {e}", dest.display()));
+        std::fs::File::open(dest).and_then(|f| f.sync_all()).map_err(failed)?;
+        sync_dir(dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).map_err(failed)
+    }
+
     /// Runs `fut` on this store's runtime; from inside another runtime, on a thread of its own.
     fn run<T: Send>(&self, fut: impl Future<Output = T> + Send) -> T {
         if tokio::runtime::Handle::try_current().is_ok() {

@@ -111,3 +111,38 @@ fn two_writer_processes_on_one_file_lose_nothing() {
     assert_eq!(store.entries(me).expect("entries").len(), 2 * per_writer);
     assert_eq!(store.integrity_check().expect("integrity"), vec!["ok".to_string()]);
 }
+
+#[test]
+fn a_backup_is_a_consistent_copy_taken_while_another_writes() {
+    use spotter_diary::{Date, Entry, Pain};
+    use spotter_store::{DiaryStore, OnExisting};
+    let engine = SqliteEngine::new();
+    let path = engine.fresh_path();
+    let store = SqliteStore::open(&path).expect("open");
+    let me = store.local_person().expect("person");
+    let start = Date::from_ymd(2025, 1, 1).expect("date");
+    for i in 0..50 {
+        let day = start.add_days(i).expect("date");
+        store.add_entry(me, &Entry::rest_day(day, Pain::new(3).expect("pain")), OnExisting::Refuse).expect("add");
+    }
+    let copy = path.with_file_name("backup.db");
+    let other = SqliteStore::open(&path).expect("second connection");
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for i in 50..150 {
+                let day = start.add_days(i).expect("date");
+                other.add_entry(me, &Entry::rest_day(day, Pain::new(2).expect("pain")), OnExisting::Refuse).expect("add");
+            }
+        });
+        store.backup_to(&copy).expect("backup");
+    });
+    let restored = SqliteStore::open(&copy).expect("the copy opens");
+    assert_eq!(restored.integrity_check().expect("integrity"), vec!["ok".to_string()]);
+    let n = restored.entries(me).expect("entries").len();
+    assert!((50..=150).contains(&n), "{n} entries in the copy");
+    // Entries are consecutive days: a consistent copy has no gap.
+    let dates: Vec<Date> = restored.entries(me).expect("entries").iter().map(|e| e.record.date).collect();
+    assert!(dates.windows(2).all(|w| w[1].days_since(w[0]) == 1), "a gap in the copy");
+    let err = store.backup_to(&copy).err().expect("an existing file is refused");
+    assert!(err.to_string().contains("already exists"), "{err}");
+}
