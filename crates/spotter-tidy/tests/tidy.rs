@@ -32,8 +32,10 @@ const CORE_CRATES: [&str; 6] = ["spotter-kb", "spotter-triage", "spotter-coach",
 const NO_IO_CRATES: [&str; 3] = ["spotter-report", "spotter-infer", "spotter-pose"];
 
 /// Dependencies a core crate may have (normal dependencies; dev-dependencies are free).
-const CORE_ALLOWED_DEPS: [&str; 9] =
-    ["spotter-kb", "spotter-triage", "spotter-coach", "spotter-diary", "spotter-wire", "serde", "serde_json", "toml", "thiserror"];
+const CORE_ALLOWED_DEPS: [&str; 10] = [
+    "spotter-kb", "spotter-triage", "spotter-coach", "spotter-motion", "spotter-diary", "spotter-wire", "serde", "serde_json", "toml",
+    "thiserror",
+];
 
 /// Crates of the server and storage kind, and the only workspace crates that may depend on them
 /// (directly): async runtimes and HTTP in the web server, SQL in the storage engines. Everything
