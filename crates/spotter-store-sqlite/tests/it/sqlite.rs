@@ -146,3 +146,20 @@ fn a_backup_is_a_consistent_copy_taken_while_another_writes() {
     let err = store.backup_to(&copy).err().expect("an existing file is refused");
     assert!(err.to_string().contains("already exists"), "{err}");
 }
+
+#[test]
+fn a_store_called_from_inside_an_async_runtime_still_works() {
+    use spotter_diary::{Date, Entry, Pain};
+    use spotter_store::{DiaryStore, OnExisting};
+    let engine = SqliteEngine::new();
+    let store = SqliteStore::open(&engine.fresh_path()).expect("open");
+    let outer = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    // As a web handler would call it without spawn_blocking: no "runtime within a runtime" panic.
+    let n = outer.block_on(async {
+        let me = store.local_person().expect("person");
+        let day = Date::from_ymd(2026, 1, 2).expect("date");
+        store.add_entry(me, &Entry::rest_day(day, Pain::new(1).expect("pain")), OnExisting::Refuse).expect("add");
+        store.entries(me).expect("entries").len()
+    });
+    assert_eq!(n, 1);
+}
