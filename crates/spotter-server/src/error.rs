@@ -48,6 +48,12 @@ impl ApiError {
             AppError::Answers { input, error } => ApiError::from_intake(error, input),
             AppError::Analysis { input, error } => ApiError::unprocessable(format!("invalid analysis in {input}: {error}")),
             AppError::Plan(e) => ApiError::unprocessable(format!("minutes: {e}")),
+            AppError::Input(msg) => ApiError::unprocessable(msg.clone()),
+            // Not the request's fault: logged, and the client told only that it failed.
+            AppError::Write(msg) | AppError::Failed(msg) => {
+                tracing::error!(error = %msg, "request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the request could not be completed")
+            }
         }
     }
 

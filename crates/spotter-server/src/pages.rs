@@ -375,7 +375,7 @@ fn blocks_html(card: &spotter_report::Card, level: u8) -> String {
         for i in &w.items {
             let _ = write!(m, "<li><span class=\"start\">{}</span> {} <span class=\"dose\">{}</span>", esc(&i.start), esc(&i.name), esc(&i.dose));
             if let Some(cue) = &i.cue {
-                let _ = write!(m, "<br>{}", esc(cue));
+                let _ = write!(m, "<br><span class=\"note\">{}</span>", esc(cue));
             }
             m.push_str("</li>\n");
         }
@@ -400,7 +400,7 @@ fn blocks_html(card: &spotter_report::Card, level: u8) -> String {
         for i in &s.items {
             let _ = write!(m, "<li>{} <span class=\"dose\">{}</span>", esc(&i.name), esc(&i.dose));
             if let Some(n) = &i.note {
-                let _ = write!(m, "<br>{}", esc(n));
+                let _ = write!(m, "<br><span class=\"note\">{}</span>", esc(n));
             }
             if let Some(c) = &i.caution {
                 let _ = write!(m, "<br><span class=\"caution\">{}</span>", esc(c));

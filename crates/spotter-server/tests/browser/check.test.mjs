@@ -1,0 +1,168 @@
+// Browser tests of the check, in headless Chromium (Debian's /usr/bin/chromium) driven by
+// playwright-core (which gives each context a fresh profile), run by node's test runner:
+//
+//   cargo build -p spotter-server --example serve && node --test crates/spotter-server/tests/browser/
+//
+// Each test walks the check as a person would, with JavaScript off (the pages need none),
+// answering from the example intakes; any request to a host other than the server fails the
+// test. Screenshots at phone width (360 px) go to docs/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const serveBin = process.env.SPOTTER_SERVE_BIN ?? join(root, 'target', 'debug', 'examples', 'serve');
+const chromiumBin = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const fixture = (name) => JSON.parse(readFileSync(join(root, 'examples', name), 'utf8'));
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(serveBin), `${serveBin} is missing: run cargo build -p spotter-server --example serve`);
+  server = spawn(serveBin, ['127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(out.slice(0, nl));
+        m ? resolve(m[1]) : reject(new Error(`first line: ${out.slice(0, nl)}`));
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumBin,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
+    server.kill('SIGTERM');
+    const { code } = await exited;
+    assert.equal(code, 0, 'SIGTERM stops the server cleanly');
+  }
+});
+
+/// A phone-sized page with JavaScript off that fails on any request to another host.
+async function phonePage(t) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, javaScriptEnabled: false });
+  const foreign = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(base + '/')) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  t.after(async () => {
+    await context.close();
+    assert.deepEqual(foreign, [], 'every request goes to the server itself');
+  });
+  return context.newPage();
+}
+
+/// Answers every question on the page from `answers` (by the inputs' item-id names) and
+/// presses the step's one submit button. Returns the item ids asked.
+async function answerStep(page, answers) {
+  const ids = await page.locator('fieldset.q').evaluateAll((fs) => fs.map((f) => f.id.slice(2)));
+  for (const id of ids) {
+    const value = answers[id];
+    if (value === undefined || value === null) continue;
+    const values = Array.isArray(value) ? value : [value];
+    const number = page.locator(`input[type=number][name="${id}"]`);
+    if (await number.count()) {
+      await number.fill(String(value));
+      continue;
+    }
+    for (const v of values) {
+      await page.locator(`input[name="${id}"][value="${String(v)}"]`).check();
+    }
+  }
+  const submit = page.locator('main button[type=submit]');
+  assert.equal(await submit.count(), 1, 'one submit button per step');
+  await Promise.all([page.waitForLoadState('load'), submit.click()]);
+  return ids;
+}
+
+/// Walks the check until a page without questions.
+async function walk(page, answers) {
+  await page.goto(base + '/check');
+  const asked = [];
+  for (let i = 0; i < 40 && (await page.locator('fieldset.q').count()) > 0; i++) {
+    asked.push(...(await answerStep(page, answers)));
+  }
+  return asked;
+}
+
+test('an emergency answer ends the check and shows the call script first, in the largest type', async (t) => {
+  const page = await phonePage(t);
+  await page.goto(base + '/check');
+  await page.screenshot({ path: join(root, 'docs', 'web-check-360.png'), fullPage: true });
+  const asked = await walk(page, fixture('intake-emergency.json'));
+  assert.ok(asked.includes('saddle_numbness'));
+  assert.ok(!asked.includes('fever'), 'questions after the emergency answer are not asked');
+  assert.equal(await page.locator('[data-tier]').getAttribute('data-tier'), 'emergency');
+  assert.ok(await page.locator('[data-rule="E1"]').count() > 0);
+  // The call script is the first text on the page and the largest.
+  const first = await page.evaluate(() => {
+    // No filter callback: page scripts are off, so only the walk itself runs.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let n = walker.nextNode();
+    while (n && !n.textContent.trim()) n = walker.nextNode();
+    return n.parentElement.className;
+  });
+  assert.equal(first, 'call-script');
+  const sizes = await page.evaluate(() => {
+    const size = (el) => parseFloat(getComputedStyle(el).fontSize);
+    const script = size(document.querySelector('.call-script'));
+    const others = [...document.querySelectorAll('body *')].filter((el) => !el.closest('.call-script') && el.textContent.trim()).map(size);
+    return { script, largestOther: Math.max(...others) };
+  });
+  assert.ok(sizes.script > sizes.largestOther, `call script ${sizes.script}px vs ${sizes.largestOther}px`);
+  // Nothing overflows the phone's width.
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `page is ${wide}px wide`);
+  await page.screenshot({ path: join(root, 'docs', 'web-emergency-360.png'), fullPage: true });
+});
+
+test('a self-care story goes on to the causes and the plan, and the plan offers the PDF card', async (t) => {
+  const page = await phonePage(t);
+  await walk(page, fixture('intake-self-care.json'));
+  assert.equal(await page.locator('[data-tier]').getAttribute('data-tier'), 'self_care');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Find the causes and get my plan' }).click()]);
+  // Walk the cause finder's questions (left blank but for today's lift).
+  for (let i = 0; i < 20 && (await page.locator('fieldset.q').count()) > 0; i++) {
+    await answerStep(page, { exercises_today: ['back_squat'], pain_exercise: 'back_squat' });
+  }
+  assert.ok(await page.getByRole('heading', { name: 'What may have caused it' }).count() === 1);
+  assert.equal(await page.locator('section.block').count(), 5);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Printable plan' }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/plan');
+  assert.equal(await page.locator('section.block').count(), 5);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download the card (PDF)' }).click();
+  const file = await (await download).path();
+  assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+  await page.screenshot({ path: join(root, 'docs', 'web-plan-360.png'), fullPage: true });
+  // Printed, the plan is one A5 page without the app's menus and buttons.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-header').isVisible(), false);
+  assert.equal(await page.locator('main form').first().isVisible(), false);
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, `the printed plan takes ${pages} pages`);
+});
+
+mkdirSync(join(root, 'docs'), { recursive: true });
