@@ -7,8 +7,9 @@
 # installed if they are missing) in a new temporary folder, as an unprivileged user (initdb refuses
 # root: the system user `spotter-pg` is made if missing), listening only on a Unix socket inside
 # that folder (no TCP port at all), exports its URL as SPOTTER_TEST_PG_URL, runs the command, then
-# stops the server and removes the folder, whether the command passed, failed or was interrupted.
-# Exits with the command's status. Safe to run twice, or twice at once.
+# stops the server and removes the folder, whether the command passed, failed or was interrupted
+# (INT or TERM stop the command too). Exits with the command's status. Safe to run twice, or twice
+# at once.
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -52,8 +53,13 @@ else
 fi
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/spotter-pg.XXXXXX")
+CHILD=
 cleanup() {
     local status=$?
+    if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
+        kill -TERM "$CHILD" 2>/dev/null || true
+        wait "$CHILD" 2>/dev/null || true
+    fi
     if [ -f "$DIR/data/postmaster.pid" ]; then
         as_pg "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
@@ -86,8 +92,13 @@ as_pg "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
 export SPOTTER_TEST_PG_URL="postgres://spotter@localhost/postgres?host=$DIR/socket&port=5432"
 echo "pg-test: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $SPOTTER_TEST_PG_URL" >&2
 
+# In the background and waited for, so an interrupt or a TERM stops the command and the server at
+# once (the command's standard input is /dev/null).
 set +e
-"$@"
+"$@" </dev/null &
+CHILD=$!
+wait "$CHILD"
 status=$?
+CHILD=
 set -e
 exit "$status"
