@@ -166,3 +166,64 @@ test('a self-care story goes on to the causes and the plan, and the plan offers 
 });
 
 mkdirSync(join(root, 'docs'), { recursive: true });
+
+// axe-core on every page, at phone and desktop width: no serious or critical violation.
+const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+async function axeViolations(page) {
+  // Injected by the test only (the context bypasses the page's CSP for it).
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  assert.ok(result.passes.length > 10, 'axe ran its checks');
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('axe-core finds no serious or critical violation on any page, at 360 px and at desktop width', async () => {
+  const selfCare = fixture('intake-self-care.json');
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(selfCare)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, String(x));
+  const pages = [
+    ['home', (p) => p.goto(base + '/'), '.notice li'],
+    ['check', (p) => p.goto(base + '/check'), 'fieldset.q'],
+    ['emergency result', (p) => p.goto(base + '/check').then(() => postForm(p, '/check', 'bladder_difficulty_starting=true')), '[data-tier="emergency"] .call-script'],
+    ['self-care result', (p) => p.goto(base + '/check').then(() => postForm(p, '/check', form.toString())), '[data-tier="self_care"]'],
+    ['plan', (p) => p.goto(base + '/check').then(() => postForm(p, '/plan', form.toString())), 'section.block'],
+    ['plan start', (p) => p.goto(base + '/plan'), 'a[href="/check"]'],
+    ['not found', (p) => p.goto(base + '/nothing-here'), '.error'],
+  ];
+  const found = [];
+  for (const width of [360, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+    for (const [name, open, expected] of pages) {
+      const page = await context.newPage();
+      await open(page);
+      assert.ok((await page.locator(expected).count()) > 0, `${name}: ${expected} not on the page`);
+      for (const v of await axeViolations(page)) found.push(`${name} at ${width} px: ${v}`);
+      await page.close();
+    }
+    await context.close();
+  }
+  assert.deepEqual(found, []);
+});
+
+/// Submits a form the way the page's own forms do (a same-origin POST navigation).
+async function postForm(page, path, body) {
+  const loaded = page.waitForEvent('load');
+  await page.evaluate(([action, fields]) => {
+    const f = document.createElement('form');
+    f.method = 'post';
+    f.action = action;
+    for (const [k, v] of new URLSearchParams(fields)) {
+      const i = document.createElement('input');
+      i.type = 'hidden';
+      i.name = k;
+      i.value = v;
+      f.append(i);
+    }
+    document.body.append(f);
+    f.submit();
+  }, [path, body]);
+  await loaded;
+}
