@@ -61,7 +61,10 @@ impl PostgresStore {
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
         let location = Location::Postgres { url: url.to_string() };
         let open_err = |reason: String| StoreError::Open { engine: "PostgreSQL", location: location.to_string(), reason };
-        let options = PgConnectOptions::from_str(url).map_err(|e| open_err(format!("the URL does not read: {e}")))?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| open_err(format!("the URL does not read: {e}")))?
+            // A commit returns only once durable, whatever the server's default says.
+            .options([("synchronous_commit", "on")]);
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| open_err(e.to_string()))?;
         let pool = rt.block_on(async {
             let pool = PgPoolOptions::new()
@@ -82,6 +85,12 @@ impl PostgresStore {
             Ok::<_, StoreError>(pool)
         })?;
         Ok(PostgresStore { rt, pool, location })
+    }
+
+    /// The server's `synchronous_commit` on this store's connections (`on`: a commit returns once
+    /// it is on disk).
+    pub fn synchronous_commit(&self) -> Result<String, StoreError> {
+        self.run(async { sqlx::query_scalar("SHOW synchronous_commit").fetch_one(&self.pool).await.map_err(engine) })
     }
 
     /// Runs `fut` on this store's runtime; from inside another runtime, on a thread of its own.

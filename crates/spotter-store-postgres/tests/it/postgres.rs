@@ -15,6 +15,49 @@ fn urls_get_a_new_database_name_only() {
 }
 
 #[test]
+fn commits_are_durable_whatever_the_server_default() {
+    let engine = match PgEngine::from_env() {
+        Ok(e) => e,
+        Err(reason) => return skipped("PostgreSQL", "commits_are_durable_whatever_the_server_default", &reason),
+    };
+    let name = engine.create_database();
+    engine.admin(&format!("ALTER DATABASE {name} SET synchronous_commit = off"));
+    let store = PostgresStore::open(&engine.url_of(&name)).expect("open");
+    assert_eq!(store.synchronous_commit().expect("setting"), "on");
+}
+
+#[test]
+fn a_diary_moves_from_sqlite_to_postgresql_unchanged() {
+    use spotter_store::conformance::seed_story;
+    use spotter_store::{DiaryStore, OnExisting, Store};
+    let engine = match PgEngine::from_env() {
+        Ok(e) => e,
+        Err(reason) => return skipped("PostgreSQL", "a_diary_moves_from_sqlite_to_postgresql_unchanged", &reason),
+    };
+    let kb = spotter_kb::Kb::builtin().expect("knowledge base");
+    let dir = tempfile::tempdir().expect("folder");
+    let sqlite = spotter_store_sqlite::SqliteStore::open(&dir.path().join("spotter.db")).expect("open SQLite");
+    let me = sqlite.local_person().expect("person");
+    let seed = seed_story();
+    sqlite.import_diary(me, &seed).expect("import");
+    let replaced = spotter_diary::Entry { note: Some("rewritten".into()), ..seed.entries()[3].clone() };
+    sqlite.add_entry(me, &replaced, OnExisting::Replace).expect("replace");
+    let from_sqlite = sqlite.export_diary_json(&kb, me).expect("export");
+    let pg = PostgresStore::open(&engine.url_of(&engine.create_database())).expect("open PostgreSQL");
+    let someone = pg.local_person().expect("person");
+    let today = spotter_diary::Date::from_ymd(2026, 12, 31).expect("date");
+    let doc = spotter_diary::parse_diary_json(&kb, &from_sqlite, today).expect("export reads back");
+    pg.import_diary(someone, &doc).expect("import");
+    let from_pg = pg.export_diary_json(&kb, someone).expect("export");
+    assert_eq!(from_pg, from_sqlite);
+    // And back again.
+    let again = spotter_store_sqlite::SqliteStore::open(&dir.path().join("again.db")).expect("open SQLite");
+    let p = again.local_person().expect("person");
+    again.import_diary(p, &spotter_diary::parse_diary_json(&kb, &from_pg, today).expect("reads")).expect("import");
+    assert_eq!(again.export_diary_json(&kb, p).expect("export"), from_sqlite);
+}
+
+#[test]
 fn a_database_of_other_tables_is_refused_unchanged() {
     let engine = match PgEngine::from_env() {
         Ok(e) => e,
