@@ -106,7 +106,9 @@ async fn card(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQue
 
 /// Makes the plan and its card on a blocking thread (typst takes milliseconds of CPU per card).
 pub async fn render_card(s: AppState, answers: Answers, minutes: Option<f64>, format: CardFormat) -> Result<Response, ApiError> {
+    let slot = s.heavy_slot().await;
     let made = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        let _slot = slot;
         let (plan, _) = spotter_app::plan(&s.kb, &answers, minutes).map_err(|e| ApiError::from_app(&e))?;
         let cannot = |e: spotter_report::ReportError| {
             tracing::error!(error = %e, "card rendering failed");

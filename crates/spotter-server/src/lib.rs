@@ -131,16 +131,28 @@ pub enum ServeError {
     Io(std::io::Error),
 }
 
-/// What every handler shares: the knowledge base, loaded once.
+/// What every handler shares: the knowledge base, loaded once, and the slots for CPU-heavy
+/// work (card rendering), one per core, so a burst of cards queues instead of taking every thread.
 #[derive(Clone)]
 pub struct AppState {
     pub kb: Arc<spotter_kb::Kb>,
+    heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
+    pub fn new(kb: spotter_kb::Kb) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        AppState { kb: Arc::new(kb), heavy: Arc::new(tokio::sync::Semaphore::new(cores)) }
+    }
+
     /// The state with the knowledge base compiled into the binary.
     pub fn builtin() -> Result<AppState, spotter_kb::KbError> {
-        Ok(AppState { kb: Arc::new(spotter_kb::Kb::builtin()?) })
+        Ok(AppState::new(spotter_kb::Kb::builtin()?))
+    }
+
+    /// Waits for a slot for CPU-heavy work; the slot is freed when the permit is dropped.
+    pub(crate) async fn heavy_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.heavy.clone().acquire_owned().await.ok()
     }
 }
 

@@ -72,3 +72,31 @@ async fn a_stalled_request_gets_408_after_the_timeout() {
     assert_eq!(r.status, StatusCode::REQUEST_TIMEOUT);
     assert!(r.content_type().starts_with("text/html"));
 }
+
+/// A body of `n` chunks of 8 KiB of spaces, of unknown length (as a chunked upload).
+struct Chunks(usize);
+
+impl HttpBody for Chunks {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+    fn poll_frame(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if self.0 == 0 {
+            return Poll::Ready(None);
+        }
+        self.0 -= 1;
+        Poll::Ready(Some(Ok(http_body::Frame::data(axum::body::Bytes::from(vec![b' '; 8 * 1024])))))
+    }
+}
+
+#[tokio::test]
+async fn a_body_of_unknown_length_is_stopped_at_64_kib() {
+    for uri in ["/api/v1/triage", "/api/v1/plan"] {
+        let r = send(request(Method::POST, uri, Some("application/json"), Body::new(Chunks(1000)))).await;
+        r.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "larger than 64 KiB");
+    }
+    let r = send(request(Method::POST, "/check", Some("application/x-www-form-urlencoded"), Body::new(Chunks(1000)))).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Eight chunks are exactly the limit: read, and refused for what they are (no answers).
+    let r = send(request(Method::POST, "/api/v1/triage", Some("application/json"), Body::new(Chunks(8)))).await;
+    r.assert_error(StatusCode::BAD_REQUEST, "the request body is empty");
+}
