@@ -6,6 +6,19 @@
 //!   one place, shared by every front end, fields only ever added.
 //! - [`triage`], [`explain`] and [`plan`] run the core crates and return those documents together
 //!   with the domain results a text renderer needs.
+//! - [`analyze()`] runs the movement analysis of a keypoint file, a motion-capture file or a video
+//!   (the pose step, [`video`]) through the one streaming engine and returns the analysis and its
+//!   document; [`pose()`] writes a video's keypoints; [`video::draw_key_frames`] draws the key frames.
+//!
+//! This crate does the IO the orchestration needs (it reads the input files, runs ffmpeg, loads
+//! the model files); it never prints, prompts or exits.
+
+pub mod analyze;
+pub mod input;
+pub mod video;
+
+pub use analyze::{AnalysisInput, AnalysisOutcome, AnalyzeRequest, InputKind, Lift, VideoHooks, analyze, input_kind, pose};
+pub use video::{KeyFrame, KeyFramePng, PoseOptions, PoseReport, draw_key_frames};
 
 pub use spotter_wire as wire;
 
@@ -24,6 +37,28 @@ pub enum AppError {
     /// The warm-up budget is out of range.
     #[error("--minutes: {0}")]
     Plan(#[from] spotter_coach::PlanError),
+    /// Bad input to the analysis or the pose step (a file, a number, an exercise), the message
+    /// naming it.
+    #[error("{0}")]
+    Input(String),
+    /// Writing an output the caller gave (the keypoints) failed.
+    #[error("{0}")]
+    Write(String),
+    /// Something failed that is not the input's fault (a model that does not load, the pose
+    /// step failing on a frame, a key frame that cannot be drawn).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl AppError {
+    pub fn input(message: impl Into<String>) -> AppError {
+        AppError::Input(message.into())
+    }
+
+    /// Whether the person's input is at fault (exit 2 in the CLI).
+    pub fn is_input(&self) -> bool {
+        !matches!(self, AppError::Failed(_))
+    }
 }
 
 /// Reads a complete answers file (`source` names it in messages: a path or "standard input"):

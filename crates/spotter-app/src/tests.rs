@@ -77,24 +77,106 @@ fn the_keypoint_document_reads_back_and_streams_to_the_same_bytes() {
     insta::assert_snapshot!("keypoints-first-frame", frames[0]);
 }
 
+fn back_squat<'a>(input: AnalysisInput<'a>) -> AnalyzeRequest<'a> {
+    AnalyzeRequest {
+        input,
+        lift: Lift {
+            exercise: "back_squat",
+            body_mass_kg: 80.0,
+            height_m: 1.78,
+            sex: spotter_motion::load::Sex::Male,
+            load_kg: 60.0,
+            load_position: Some(spotter_motion::load::LoadPosition::Back),
+            dynamic: false,
+        },
+        series: false,
+        key_frames: false,
+        pose: PoseOptions::default(),
+    }
+}
+
+fn no_video() -> VideoHooks<'static> {
+    VideoHooks { progress: Box::leak(Box::new(spotter_video::NoProgress)), keypoints_out: None }
+}
+
+fn examples_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+}
+
 #[test]
 fn the_analysis_document_of_the_example_clip() {
-    use spotter_motion::analysis::{Movement, Options};
-    use spotter_motion::load::{ExternalLoad, Lifter, LoadPosition, Sex};
-    let seq = spotter_motion::keypoints::parse_keypoints_json(&example("squat-side-gym.keypoints.json")).expect("example keypoints");
-    let body = spotter_motion::body::SagittalBody::from_keypoints(&seq, 1.78, spotter_motion::filter::DEFAULT_CUTOFF_HZ).expect("body");
-    let opts = Options {
-        movement: Movement::Squat,
-        single_rep: false,
-        lifter: Lifter { body_mass_kg: 80.0, height_m: 1.78, sex: Sex::Male },
-        load: ExternalLoad { mass_kg: 60.0, position: LoadPosition::Back },
-        dynamic: false,
-    };
-    let analysis = spotter_motion::analysis::analyze(&body, &opts, &spotter_motion::thresholds::Thresholds::builtin());
-    let asked = wire::AnalysisAsked { input: "squat.json", exercise: "back_squat", body_mass_kg: 80.0, height_m: 1.78, load_kg: 60.0, single_rep: false };
-    let doc = wire::AnalysisDoc::new(&asked, &analysis, Vec::new());
-    let text = serde_json::to_string_pretty(&doc).expect("serializes");
+    let kb = kb();
+    let text = example("squat-side-gym.keypoints.json");
+    let req = back_squat(AnalysisInput::KeypointJson { name: "squat.json", reader: Box::new(text.as_bytes()) });
+    let outcome = analyze(&kb, req, no_video()).expect("analyses");
+    let doc = &outcome.doc;
+    assert_eq!(doc.rep_count, 2);
+    let text = serde_json::to_string_pretty(doc).expect("serializes");
     // Each rep has `faults` twice (objects, then ids): the document as the CLI has always printed it.
     assert_eq!(text.matches("\"faults\": [").count(), 2 * doc.reps.len());
     insta::assert_snapshot!("analysis-example-clip", text);
+    // The same file read from its path: the same document but for the name.
+    let from_path = analyze(&kb, back_squat(AnalysisInput::Path(&examples_path("squat-side-gym.keypoints.json"))), no_video()).expect("analyses");
+    assert_eq!(from_path.doc.reps, doc.reps);
+}
+
+#[test]
+fn a_motion_capture_file_keeps_its_marker_verdict() {
+    let kb = kb();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spotter-motion/tests/data/ui-prmd");
+    for (file, verdict) in [("m01_s01_e01_positions.txt.gz", "correct"), ("m01_s01_e01_positions_inc.txt.gz", "incorrect")] {
+        let path = dir.join(file);
+        let mut req = back_squat(AnalysisInput::Path(&path));
+        req.lift = Lift { exercise: "bodyweight_squat", body_mass_kg: 75.0, height_m: 1.75, load_kg: 0.0, load_position: None, ..req.lift };
+        let outcome = analyze(&kb, req, no_video()).expect("analyses");
+        assert!(outcome.single_rep);
+        assert_eq!(outcome.doc.verdict, Some(verdict), "{file}");
+        // The marker verdict's reasons, not the side-view rule's.
+        assert!(outcome.doc.reps[0].verdict_reasons.iter().any(|r| r.contains("log-odds")), "{:?}", outcome.doc.reps[0].verdict_reasons);
+    }
+}
+
+#[test]
+fn lifter_numbers_outside_the_load_models_ranges_are_refused_by_name() {
+    let kb = kb();
+    let text = example("squat-side-gym.keypoints.json");
+    for (mass, height, load, says) in [
+        (19.0, 1.78, 0.0, "--body-mass must be 20 to 350 kg, got 19"),
+        (80.0, 2.6, 0.0, "--height must be 1.0 to 2.5 m, got 2.6"),
+        (80.0, 1.78, 1001.0, "--load must be 0 to 1000 kg, got 1001"),
+    ] {
+        let mut req = back_squat(AnalysisInput::KeypointJson { name: "x.json", reader: Box::new(text.as_bytes()) });
+        req.lift.body_mass_kg = mass;
+        req.lift.height_m = height;
+        req.lift.load_kg = load;
+        let e = analyze(&kb, req, no_video()).err().expect("refused");
+        assert_eq!(e, AppError::Input(says.into()));
+    }
+    assert_eq!(analyze::BODY_MASS_RANGE_KG, spotter_motion::load::BODY_MASS_RANGE_KG);
+}
+
+#[test]
+fn key_frames_name_faults_in_words_not_ids() {
+    // The repo's real squat keypoints: both reps stop just short of parallel (shallow_depth).
+    let kb = kb();
+    let text = example("squat-side-gym.keypoints.json");
+    let outcome = analyze(&kb, back_squat(AnalysisInput::KeypointJson { name: "x.json", reader: Box::new(text.as_bytes()) }), no_video()).expect("analyses");
+    let an = &outcome.analysis;
+    let rep = an.reps.iter().position(|r| !r.faults.is_empty()).expect("a rep with a fault");
+    let seq = spotter_motion::keypoints::parse_keypoints_json(&text).expect("keypoints");
+    let frame = seq.frames.iter().find_map(|f| f.landmarks.as_ref()).expect("landmarks");
+    let o = video::rep_overlay(frame, 608, 1080, an, rep);
+    let lines = o.lines.join(" | ");
+    for f in &an.reps[rep].faults {
+        assert!(!lines.contains(f.id.as_str()), "the fault id `{}` reached the key frame: {lines}", f.id);
+    }
+    assert!(lines.contains(analyze::fault_words(&an.reps[rep].faults[0].id)), "{lines}");
+}
+
+#[test]
+fn default_threads_leave_a_core_to_the_decoder() {
+    assert_eq!(video::default_threads(1), 1);
+    assert_eq!(video::default_threads(2), 1);
+    assert_eq!(video::default_threads(4), 3);
+    assert_eq!(video::default_threads(64), 4);
 }

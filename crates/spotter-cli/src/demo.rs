@@ -59,23 +59,25 @@ pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
     // The seed story: why the back took the load, and the plan.
     let seed = parse_complete_answers_json(kb, SEED_STORY).context("built-in example examples/plan-seed-story.json")?;
     let plan = spotter_coach::make_plan(kb, &seed, None)?;
-    // A real barbell squat filmed from the side (MediaPipe keypoints).
-    let seq = spotter_motion::keypoints::parse_keypoints_json(SQUAT_CLIP).context("built-in example examples/squat-side-gym.keypoints.json")?;
-    let args = crate::cli::AnalyzeArgs {
-        input: "examples/squat-side-gym.keypoints.json".into(),
-        exercise: "back_squat".into(),
-        body_mass: 80.0,
-        height: 1.78,
-        load: 60.0,
-        load_position: Some(crate::cli::LoadPositionArg::Back),
-        sex: crate::cli::SexArg::Male,
-        dynamic: false,
-        plot: None,
-        keyframes: None,
-        keypoints_out: None,
-        pose: crate::cli::PoseModelArgs { model: crate::cli::ModelArg::Full, threads: None, models: None },
-        format: a.format,
+    // A real barbell squat filmed from the side (MediaPipe keypoints), as `spotter analyze`
+    // would measure it with the README's flags.
+    let request = spotter_app::AnalyzeRequest {
+        input: spotter_app::AnalysisInput::KeypointJson { name: "examples/squat-side-gym.keypoints.json", reader: Box::new(SQUAT_CLIP.as_bytes()) },
+        lift: spotter_app::Lift {
+            exercise: "back_squat",
+            body_mass_kg: 80.0,
+            height_m: 1.78,
+            sex: spotter_motion::load::Sex::Male,
+            load_kg: 60.0,
+            load_position: Some(spotter_motion::load::LoadPosition::Back),
+            dynamic: false,
+        },
+        series: false,
+        key_frames: false,
+        pose: spotter_app::PoseOptions::default(),
     };
+    let hooks = spotter_app::VideoHooks { progress: &mut spotter_video::NoProgress, keypoints_out: None };
+    let squat = spotter_app::analyze(kb, request, hooks).map_err(|e| anyhow::anyhow!("built-in example examples/squat-side-gym.keypoints.json: {e}"))?;
     match a.format {
         Format::Text => {
             writeln!(out, "{}", paint(style::HEADING, "Example 4: examples/plan-seed-story.json, why and what to do"))?;
@@ -84,7 +86,7 @@ pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
             writeln!(out, "\n{}\n", "-".repeat(width.min(88)))?;
             writeln!(out, "{}", paint(style::HEADING, "Example 5: examples/squat-side-gym.keypoints.json, a real back squat set measured"))?;
             writeln!(out, "{}\n", style::wrap(SQUAT_CLIP_TEXT, width, "", ""))?;
-            crate::analyze::analyze_and_write(kb, &args, &seq, false, &mut out)?;
+            crate::analyze::write_analysis(&mut out, kb, "back_squat", &squat, Format::Text)?;
             writeln!(
                 out,
                 "\n{}",
@@ -101,7 +103,7 @@ pub fn run(kb: &Kb, a: &DemoArgs) -> anyhow::Result<()> {
             serde_json::to_writer_pretty(&mut out, &spotter_app::wire::PlanDoc::new(kb, &plan))?;
             writeln!(out, "}},{{\"example\": \"examples/squat-side-gym.keypoints.json\", \"analysis\": ")?;
             let mut buf = Vec::new();
-            crate::analyze::analyze_and_write(kb, &args, &seq, false, &mut buf)?;
+            crate::analyze::write_analysis(&mut buf, kb, "back_squat", &squat, Format::Json)?;
             writeln!(out, "{}}}", String::from_utf8(buf)?.trim_end())?;
             writeln!(out, "]")?;
         }

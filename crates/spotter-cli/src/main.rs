@@ -10,7 +10,6 @@ mod output;
 mod player;
 mod plot;
 mod render;
-mod stream_input;
 mod style;
 mod video;
 

@@ -274,3 +274,38 @@ impl KeypointsDoc {
         format!("],\"height\":{height},\"layout\":\"{}\",\"width\":{width}}}", layout.id())
     }
 }
+
+/// What the pose step did (`spotter pose --stats FILE`), for the user and for the speed
+/// comparison (`bench/compare-pose.sh`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoseStatsDoc {
+    pub video: String,
+    /// `lite`, `full` or `heavy`.
+    pub model: &'static str,
+    pub threads: usize,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub rotation_cw_deg: u32,
+    pub codec: String,
+    pub frames: u64,
+    pub frames_with_person: u64,
+    /// Frames on which the person detector ran (the first, and each time tracking was lost).
+    pub detector_runs: u64,
+    /// Frames where the detector saw more than one person (only the most likely is tracked).
+    pub frames_with_several_people: u64,
+    /// Loading and preparing both networks, seconds.
+    pub model_load_s: f64,
+    /// From the first frame asked for to the last one's keypoints, seconds (decode overlapped).
+    pub wall_s: f64,
+    /// Frames per second over `wall_s`: decoding, pose and tracking, end to end.
+    pub fps_end_to_end: f64,
+    /// Time spent in the pose step alone (crops, networks, tracking), seconds.
+    pub pose_s: f64,
+    /// Frames per second of the pose step alone.
+    pub fps_pose: f64,
+    /// Median time of the pose step per frame, milliseconds.
+    pub pose_ms_median: f64,
+    /// Time the pose step waited for the decoder, seconds.
+    pub decode_wait_s: f64,
+    pub diagnostics: Vec<String>,
+}

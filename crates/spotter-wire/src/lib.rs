@@ -9,6 +9,6 @@ mod analysis;
 mod coach;
 mod triage;
 
-pub use analysis::{AnalysisAsked, AnalysisDoc, CameraDoc, FaultDoc, FrameDoc, HingeDoc, KeypointsDoc, L5s1Doc, LungeDoc, RepDoc};
+pub use analysis::{AnalysisAsked, AnalysisDoc, CameraDoc, FaultDoc, FrameDoc, HingeDoc, KeypointsDoc, L5s1Doc, LungeDoc, PoseStatsDoc, RepDoc};
 pub use coach::{BlockDoc, CauseDoc, CheckDoc, EvidenceDoc, ExplainDoc, PlanDoc, PlanItemDoc};
 pub use triage::{CouldRaiseDoc, NotAnsweredDoc, ReasonDoc, SourceDoc, TriageDoc};

@@ -875,11 +875,21 @@ pub fn stream_keypoints_json<'de, R: serde_json::de::Read<'de>>(
     de: &mut serde_json::Deserializer<R>,
     sink: &mut dyn FrameSink,
 ) -> Result<Header, KeypointError> {
+    stream_keypoints_json_counted(de, sink, &Cell::new(0))
+}
+
+/// As [`stream_keypoints_json`], counting in `frames_read` the frames read so far, as they are
+/// read (see [`parse_keypoints_json_counted`]).
+pub fn stream_keypoints_json_counted<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    sink: &mut dyn FrameSink,
+    frames_read: &Cell<usize>,
+) -> Result<Header, KeypointError> {
     let mut mode = Mode::Stream { sink, started: None, count: 0, last_t: f64::NEG_INFINITY, buffered: None, frames_list: false };
     let mut top = Top::default();
     let mut stop = None;
-    let progress = Cell::new(0);
-    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop, progress: &progress }.deserialize(&mut *de).and_then(|d| de.end().map(|()| d));
+    let progress = frames_read;
+    let doc = Doc { mode: &mut mode, top: &mut top, stop: &mut stop, progress }.deserialize(&mut *de).and_then(|d| de.end().map(|()| d));
     let doc = match doc {
         Ok(d) => d,
         Err(e) => {

@@ -1,8 +1,9 @@
-//! Keypoint and marker input for `spotter analyze`, read as streams with bounded memory.
+//! Keypoint and marker input of the analysis, read as streams with bounded memory.
 //!
-//! Keypoint JSON goes through a buffered reader straight into typed frames
-//! (`spotter_motion::keypoints::reader`), so neither the file's text nor a `serde_json::Value`
-//! tree of it is ever held (an hour of 30 fps keypoints is some 100 to 400 MB of text). Keypoint
+//! Keypoint JSON goes through a buffered reader straight into typed frames handed one at a time
+//! to the streaming analysis (`spotter_motion::keypoints::reader`, a [`FrameSink`]), so neither
+//! the file's text, nor a `serde_json::Value` tree of it, nor its frames are ever held (an hour of
+//! 30 fps keypoints is some 100 to 400 MB of text, 200 MB of frames). Keypoint
 //! CSV is read a line at a time into `keypoints::CsvReader`. Errors read as before: a syntax
 //! error with its line and column, a bad field named with its frame, and a file that is not UTF-8
 //! said to be so.
@@ -16,8 +17,8 @@
 //! text), so a gzip bomb stops at 64 MiB; at most 30,000 frames. Endless inputs (a pipe,
 //! `/dev/zero` under a keypoint name) stop at these limits in bounded memory.
 
-use crate::input_error;
-use spotter_motion::keypoints::reader::parse_keypoints_json_counted;
+use crate::AppError;
+use spotter_motion::keypoints::reader::{FrameSink, Header, stream_keypoints_json_counted};
 use spotter_motion::keypoints::{
     self, CsvReader, KeypointSequence, MAX_CSV_LINE_BYTES, MAX_JSON_BYTES, MAX_JSON_BYTES_PER_FRAME, MAX_JSON_HEADER_BYTES, MAX_JSON_STRING_BYTES,
 };
@@ -133,64 +134,82 @@ impl<R: Read> Read for Utf8Check<R> {
     }
 }
 
-fn open(path: &Path) -> anyhow::Result<std::fs::File> {
-    std::fs::File::open(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
+fn open(path: &Path) -> Result<std::fs::File, AppError> {
+    std::fs::File::open(path).map_err(|e| AppError::input(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Reads the keypoint JSON file at `path` into a sequence, with the same checks and messages as
-/// `keypoints::parse_keypoints_json` on its text, stopping at the size limits of the module docs.
-pub fn read_keypoints_json(path: &Path) -> anyhow::Result<KeypointSequence> {
-    let file = open(path)?;
+/// Streams the keypoint JSON of `input` (named `name` in messages) into `sink`, with the checks
+/// and messages of `keypoints::parse_keypoints_json`, stopping at the size limits of the module
+/// docs and at the first bad frame (its line and column said).
+pub fn stream_keypoints_json(input: impl Read, name: &str, sink: &mut dyn FrameSink) -> Result<Header, AppError> {
     let bad = Rc::new(Cell::new(false));
     let broke = Rc::new(Cell::new(None));
     let frames = Rc::new(Cell::new(0));
-    let limited = JsonLimits::new(file, Rc::clone(&frames), Rc::clone(&broke));
+    let limited = JsonLimits::new(input, Rc::clone(&frames), Rc::clone(&broke));
     let reader = BufReader::with_capacity(256 * 1024, Utf8Check { inner: limited, carry: Vec::new(), bad: Rc::clone(&bad) });
-    let parsed = parse_keypoints_json_counted(&mut serde_json::Deserializer::from_reader(reader), &frames);
+    let parsed = stream_keypoints_json_counted(&mut serde_json::Deserializer::from_reader(reader), sink, &frames);
+    let path = std::path::Path::new(name);
     match parsed {
-        Ok(seq) => Ok(seq),
-        Err(_) if broke.get() == Some(Broke::Bytes) => Err(input_error(format!(
+        Ok(header) => Ok(header),
+        Err(_) if broke.get() == Some(Broke::Bytes) => Err(AppError::input(format!(
             "{}: more than {} GiB of keypoint JSON, the limit on a keypoint file (2 hours at 60 frames per second is 1 to 2 GB)",
             path.display(),
             MAX_JSON_BYTES >> 30
         ))),
-        Err(_) if broke.get() == Some(Broke::PerFrame(0)) => Err(input_error(format!(
+        Err(_) if broke.get() == Some(Broke::PerFrame(0)) => Err(AppError::input(format!(
             "{}: more than {} MiB of keypoint JSON before the first frame, the limit on what comes before the frames",
             path.display(),
             MAX_JSON_HEADER_BYTES >> 20
         ))),
-        Err(_) if let Some(Broke::PerFrame(n)) = broke.get() => Err(input_error(format!(
+        Err(_) if let Some(Broke::PerFrame(n)) = broke.get() => Err(AppError::input(format!(
             "{}: more than {} KiB of keypoint JSON per frame on average ({} MiB for {n} {}), the limit on one frame's size (a frame is 2 to 5 KB)",
             path.display(),
             MAX_JSON_BYTES_PER_FRAME >> 10,
             (MAX_JSON_HEADER_BYTES + MAX_JSON_BYTES_PER_FRAME * n as u64) >> 20,
             if n == 1 { "frame" } else { "frames" }
         ))),
-        Err(_) if broke.get() == Some(Broke::String) => Err(input_error(format!(
+        Err(_) if broke.get() == Some(Broke::String) => Err(AppError::input(format!(
             "{}: a JSON string longer than {} MiB, the limit on any one text value in a keypoint file",
             path.display(),
             MAX_JSON_STRING_BYTES >> 20
         ))),
-        Err(_) if bad.get() => Err(input_error(format!("{}: not a text file (not UTF-8)", path.display()))),
-        Err(e) => Err(input_error(format!("{}: {e}", path.display()))),
+        Err(_) if bad.get() => Err(AppError::input(format!("{}: not a text file (not UTF-8)", path.display()))),
+        Err(e) => Err(AppError::input(format!("{}: {e}", path.display()))),
     }
+}
+
+/// Reads the keypoint JSON file at `path` into a sequence (as [`stream_keypoints_json`] streams it).
+pub fn read_keypoints_json(path: &Path) -> Result<KeypointSequence, AppError> {
+    #[derive(Default)]
+    struct Keep(Option<Header>, Vec<spotter_motion::keypoints::KeypointFrame>);
+    impl FrameSink for Keep {
+        fn header(&mut self, h: &Header) {
+            self.0 = Some(*h);
+        }
+        fn frame(&mut self, f: spotter_motion::keypoints::KeypointFrame) {
+            self.1.push(f);
+        }
+    }
+    let mut keep = Keep::default();
+    let h = stream_keypoints_json(open(path)?, &path.display().to_string(), &mut keep)?;
+    Ok(KeypointSequence { fps: h.fps, width: h.width, height: h.height, layout: h.layout, frames: keep.1 })
 }
 
 /// Reads the keypoint CSV file at `path` a line at a time, with the checks and messages of
 /// `keypoints::parse_keypoints_csv`, stopping at the size limits of the module docs: a line is
 /// never held past 64 KiB, and every frame is checked as it comes.
-pub fn read_keypoints_csv(path: &Path) -> anyhow::Result<KeypointSequence> {
+pub fn read_keypoints_csv(path: &Path) -> Result<KeypointSequence, AppError> {
     let mut input = BufReader::with_capacity(256 * 1024, open(path)?);
     let mut csv = CsvReader::new();
     let mut line = Vec::new();
-    let err = |e: keypoints::KeypointError| input_error(format!("{}: {e}", path.display()));
+    let err = |e: keypoints::KeypointError| AppError::input(format!("{}: {e}", path.display()));
     loop {
         line.clear();
         // At most one byte past the limit, so an endless line stops there.
         let n = (&mut input)
             .take(MAX_CSV_LINE_BYTES as u64 + 2)
             .read_until(b'\n', &mut line)
-            .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+            .map_err(|e| AppError::input(format!("cannot read {}: {e}", path.display())))?;
         if n == 0 {
             break;
         }
@@ -203,7 +222,7 @@ pub fn read_keypoints_csv(path: &Path) -> anyhow::Result<KeypointSequence> {
         } else if n > MAX_CSV_LINE_BYTES {
             return Err(err(csv.line_too_long()));
         }
-        let text = std::str::from_utf8(&line).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())))?;
+        let text = std::str::from_utf8(&line).map_err(|_| AppError::input(format!("{}: not a text file (not UTF-8)", path.display())))?;
         csv.line(text).map_err(err)?;
     }
     csv.finish().map_err(err)
@@ -218,13 +237,13 @@ fn read_at_most(r: impl Read, limit: usize) -> std::io::Result<Result<Vec<u8>, (
 
 /// Reads a UI-PRMD marker file (`.txt`, or `.txt.gz` when `gz`) and parses it, stopping at
 /// 64 MiB of file and of text (a gzip bomb expands no further than that).
-pub fn read_uiprmd(path: &Path, gz: bool) -> anyhow::Result<mocap::MarkerTrial> {
+pub fn read_uiprmd(path: &Path, gz: bool) -> Result<mocap::MarkerTrial, AppError> {
     let file = open(path)?;
-    let too_long = || input_error(format!("{}: {}", path.display(), mocap::too_long_text()));
-    let bytes = read_at_most(file, MAX_UIPRMD_TEXT_BYTES).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+    let too_long = || AppError::input(format!("{}: {}", path.display(), mocap::too_long_text()));
+    let bytes = read_at_most(file, MAX_UIPRMD_TEXT_BYTES).map_err(|e| AppError::input(format!("cannot read {}: {e}", path.display())))?;
     let bytes = bytes.map_err(|()| {
         if gz {
-            input_error(format!(
+            AppError::input(format!(
                 "{}: more than {} MiB of compressed marker file, the limit on a marker file (a repetition is about 0.1 MB compressed)",
                 path.display(),
                 MAX_UIPRMD_TEXT_BYTES >> 20
@@ -235,13 +254,13 @@ pub fn read_uiprmd(path: &Path, gz: bool) -> anyhow::Result<mocap::MarkerTrial> 
     })?;
     let bytes = if gz {
         read_at_most(flate2::read::GzDecoder::new(&bytes[..]), MAX_UIPRMD_TEXT_BYTES)
-            .map_err(|e| input_error(format!("{}: not a readable gzip text file ({e})", path.display())))?
+            .map_err(|e| AppError::input(format!("{}: not a readable gzip text file ({e})", path.display())))?
             .map_err(|()| too_long())?
     } else {
         bytes
     };
-    let text = String::from_utf8(bytes).map_err(|_| input_error(format!("{}: not a text file (not UTF-8)", path.display())))?;
-    mocap::parse_uiprmd(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
+    let text = String::from_utf8(bytes).map_err(|_| AppError::input(format!("{}: not a text file (not UTF-8)", path.display())))?;
+    mocap::parse_uiprmd(&text).map_err(|e| AppError::input(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]
