@@ -49,7 +49,7 @@ macro_rules! conformance_tests {
             entries_round_trip, checks_round_trip, one_entry_per_date_replace_keeps_history, people_are_kept_apart,
             local_person_is_made_once, reopening_keeps_everything, newer_schema_is_refused_unchanged,
             bad_input_changes_nothing, import_is_all_or_nothing_and_idempotent, export_import_export_is_identical,
-            concurrent_writers_lose_nothing, racing_writers_for_one_date_one_wins, new_database_opened_by_two_at_once);
+            concurrent_writers_lose_nothing, racing_writers_for_one_date_one_wins, new_database_opened_by_three_at_once);
     };
     (@each $engine_name:literal, $engine:expr; $($story:ident),* $(,)?) => {
         $(
@@ -422,7 +422,7 @@ pub fn racing_writers_for_one_date_one_wins(e: &dyn Engine) {
 }
 
 /// A new database opened by three programs at once gets its schema once; all three work.
-pub fn new_database_opened_by_two_at_once(e: &dyn Engine) {
+pub fn new_database_opened_by_three_at_once(e: &dyn Engine) {
     let loc = e.fresh();
     let stores: Vec<Box<dyn Store>> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..3).map(|_| s.spawn(|| open(e, &loc))).collect();

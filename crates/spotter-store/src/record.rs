@@ -53,13 +53,16 @@ pub struct EntryRecord {
     /// 0 to 10 points.
     pub pain_now: u8,
     pub trained: bool,
-    /// The entry JSON of `spec/memory.md` (`Entry::to_json`), compact.
+    /// The entry JSON of `spec/memory.md` (as `Entry` serializes, fields in the spec's order),
+    /// compact.
     pub doc: String,
 }
 
 impl EntryRecord {
     pub fn from_entry(entry: &Entry) -> EntryRecord {
-        EntryRecord { date: entry.date, pain_now: entry.pain_now.points(), trained: entry.trained(), doc: entry.to_json().to_string() }
+        // Straight from the entry, so the fields keep the spec's order (`date`, `pain_now`, ...).
+        let doc = serde_json::to_string(entry).unwrap_or_else(|_| entry.to_json().to_string());
+        EntryRecord { date: entry.date, pain_now: entry.pain_now.points(), trained: entry.trained(), doc }
     }
 
     /// Refuses a record whose fields disagree with each other or with the schema: `pain_now` above
@@ -182,3 +185,6 @@ fn json_object(text: &str, field: &str) -> Result<serde_json::Map<String, serde_
 fn far_future() -> Date {
     Date::from_ymd(9999, 12, 31).unwrap_or_else(|| unreachable!("9999-12-31 is a date"))
 }
+
+#[cfg(test)]
+mod tests;
