@@ -299,6 +299,20 @@ fn result_html(kb: &Kb, form: &FormAnswers, kind: ResultKind) -> String {
     }
     if kind == ResultKind::Emergency {
         m.push_str("<p>Spotter stopped asking here: with this answer it is an emergency, whatever the other answers would be.</p>\n");
+        // As `spotter check` offers after an emergency: a way back for an answer given by
+        // mistake. The questions behind the emergency are asked again; nothing else changes.
+        let mut back = form.clone();
+        for r in doc.reasons.iter().filter(|r| r.tier == Tier::Emergency) {
+            for id in &r.items {
+                back.answers.remove(id);
+                back.seen.remove(id);
+            }
+        }
+        let _ = write!(
+            m,
+            "<form method=\"post\" action=\"/check\" class=\"actions\">\n<p>Answered by mistake? Go back and answer those questions again. Otherwise the result above stands: call now.</p>\n{}<button type=\"submit\" class=\"secondary\">Change my answer</button>\n</form>\n",
+            hidden_fields(&back)
+        );
     } else if !doc.unanswered_could_raise.is_empty() {
         m.push_str("<h2>Questions you left blank that could make this more urgent</h2>\n<ul>\n");
         for c in &doc.unanswered_could_raise {

@@ -39,6 +39,10 @@ async fn walk(answers: &str, go_on: bool) -> Vec<Step> {
         let asked: Vec<String> = questions(&html).into_iter().map(|(id, _, _)| id).collect();
         steps.push(Step { html: html.clone(), asked: asked.clone() });
         let Some(form) = form_html(&html, "/check") else { return steps };
+        // An emergency result ends the walk (its one form is the way back for a mistake).
+        if asked.is_empty() && result_tier(&html).as_deref() == Some("emergency") {
+            return steps;
+        }
         if asked.is_empty() {
             if !go_on || went_on {
                 return steps;
@@ -193,7 +197,17 @@ async fn an_emergency_answer_ends_the_questionnaire_with_the_call_script_first()
     assert_call_script_first(&last.html);
     // No causes, no plan at an emergency.
     assert!(!last.html.contains("What may have caused it"));
-    assert!(form_html(&last.html, "/check").is_none() && form_html(&last.html, "/plan").is_none());
+    assert!(form_html(&last.html, "/plan").is_none());
+    // As in `spotter check`, an answer given by mistake can be changed: the questions behind
+    // the emergency are asked again, the other answers kept.
+    let back = form_html(&last.html, "/check").expect("the way back");
+    let again = post_form("/check", submit(back, |_, _, _| Vec::new())).await.text();
+    assert_eq!(result_tier(&again), None, "questions again, not a result");
+    let asked: Vec<String> = questions(&again).into_iter().map(|(id, _, _)| id).collect();
+    for id in ["saddle_numbness", "bladder_difficulty_starting"] {
+        assert!(asked.contains(&id.to_string()), "{id} asked again: {asked:?}");
+    }
+    assert!(!asked.contains(&"altered_sensation_wiping".to_string()), "answers not behind the emergency are kept");
 }
 
 /// The call script is the first thing in the page's body, in the largest type (the CSS gives
