@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let n = |many: usize| if full { many } else { 3 };
+    if !full {
+        println!("smoke run (no --bench): 3 runs each; use `cargo bench -p spotter-store-sqlite` for figures");
+    }
     let kb = Kb::builtin().expect("knowledge base");
     let dir = tempfile::tempdir().expect("temporary folder");
     let start = Date::from_ymd(2021, 12, 1).expect("date");
