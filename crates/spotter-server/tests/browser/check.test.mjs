@@ -137,6 +137,15 @@ test('an emergency answer ends the check and shows the call script first, in the
   await page.screenshot({ path: join(root, 'docs', 'web-emergency-360.png'), fullPage: true });
 });
 
+test('an urgent story gives the same-day result, its reasons, and no training plan', async (t) => {
+  const page = await phonePage(t);
+  await walk(page, fixture('intake-urgent.json'));
+  assert.equal(await page.locator('[data-tier]').getAttribute('data-tier'), 'urgent');
+  assert.ok(await page.locator('[data-rule="U5"]').count() === 1, 'pain worse on coughing or sneezing');
+  assert.equal(await page.getByRole('button').count(), 0, 'no way on to a plan at urgent');
+  assert.equal(await page.locator('.call-script').count(), 0);
+});
+
 test('a self-care story goes on to the causes and the plan, and the plan offers the PDF card', async (t) => {
   const page = await phonePage(t);
   await walk(page, fixture('intake-self-care.json'));
