@@ -57,6 +57,17 @@ async fn serves_on_a_free_port_says_where_and_finishes_requests_in_flight_on_shu
     assert!(answer.ends_with("{\"status\":\"ok\"}"), "{answer}");
     assert!(answer.to_ascii_lowercase().contains("content-security-policy:"));
 
+    // Garbage on one connection and a stalled request on another do not stop the others.
+    let mut garbage = TcpStream::connect(addr).await.expect("connect");
+    let answer = exchange(&mut garbage, b"\x00\x01\x02 NOT HTTP\r\n\r\n").await;
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let mut stalled = TcpStream::connect(addr).await.expect("connect");
+    stalled.write_all(b"POST /api/v1/triage HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n{").await.expect("write");
+    let mut c = TcpStream::connect(addr).await.expect("connect");
+    let answer = exchange(&mut c, b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    drop(stalled);
+
     // A request in flight: the headers and half the body sent, then the shutdown signal.
     let body = super::SELF_CARE.as_bytes();
     let head = format!(
