@@ -37,8 +37,8 @@ max_len() {
 
 # What is fuzzed: the commit, and whether the crates under test differed from it when built.
 code="$(git rev-parse --short HEAD)"
-git diff --quiet HEAD -- ../crates/spotter-kb ../crates/spotter-triage ../crates/spotter-motion ../examples \
-  || code="$code + uncommitted changes in the crates under test"
+changed="$(git status --short -- ../crates/spotter-kb ../crates/spotter-triage ../crates/spotter-motion | awk '{print $2}' | tr '\n' ' ')"
+[ -z "$changed" ] || code="$code + uncommitted changes to ${changed% }"
 started="$(date -u +%FT%TZ)"
 cargo +nightly fuzz build -s "$SANITIZER"
 mkdir -p logs
@@ -49,7 +49,10 @@ for t in "${TARGETS[@]}"; do
   echo "== $t: up to $RUNS runs or $SECONDS_EACH s, max_len $(max_len "$t"), sanitizer $SANITIZER (log: fuzz/$log)"
   start=$(date +%s)
   status=0
-  cargo +nightly fuzz run -s "$SANITIZER" "$t" "corpus/$t" "seeds/$t" -- \
+  mkdir -p "artifacts/$t"
+  # The binary built above, run directly (as `cargo fuzz run` does), so every target runs the
+  # same build even when the sources change meanwhile.
+  "target/x86_64-unknown-linux-gnu/release/$t" -artifact_prefix="artifacts/$t/" "corpus/$t" "seeds/$t" \
     -dict="dicts/$t.dict" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=10 \
     -runs="$RUNS" -max_total_time="$SECONDS_EACH" -print_final_stats=1 >"$log" 2>&1 || status=$?
   wall=$(($(date +%s) - start))
@@ -59,7 +62,7 @@ for t in "${TARGETS[@]}"; do
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | cut -d' ' -f2)
   result=$([ "$status" -eq 0 ] && echo "no finding" || echo "FINDING (exit $status), see fuzz/$log")
-  line="$t: ${execs:-?} executions, ${rate:-?} exec/s, ${secs:-?} s fuzzing (${wall} s wall with the build), peak RSS ${rss:-?} MB, corpus ${corp:-?} (inputs/bytes), $result"
+  line="$t: ${execs:-?} executions, ${rate:-?} exec/s, ${secs:-?} s fuzzing (${wall} s wall), peak RSS ${rss:-?} MB, corpus ${corp:-?} (inputs/bytes), $result"
   echo "$line"
   summary+=("$line")
   [ "$status" -eq 0 ] || break

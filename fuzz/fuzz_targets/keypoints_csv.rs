@@ -1,7 +1,8 @@
 //! Fuzz target: the keypoint CSV reader behind `spotter analyze FILE.csv`, both as the CLI runs it
 //! (bytes read a line at a time, at most one line's limit held, each line fed to
 //! `keypoints::CsvReader`) and on the whole text (`parse_keypoints_csv`), which must agree; then
-//! the analysis of whatever parses, batch and streaming. Never a panic.
+//! the analysis of whatever parses, streaming (as `spotter analyze` runs it) and batch. Never a
+//! panic.
 
 #![no_main]
 
@@ -51,6 +52,6 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(whole, by_line, "whole text and line by line disagree");
     }
     if let Ok(seq) = by_line {
-        spotter_fuzz::analyze_all(&seq, data.len());
+        spotter_fuzz::analyze_all(&seq, None, data.len());
     }
 });

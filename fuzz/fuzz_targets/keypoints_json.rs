@@ -1,15 +1,15 @@
-//! Fuzz target: the keypoint JSON readers behind `spotter analyze FILE.json` (the typed reader on
-//! text, the same reader over a byte slice and over a `Read` counting frames as the CLI streams a
-//! file, and the streaming mode that hands frames to the flat-memory analyzer), then the analysis
-//! of whatever parses, batch and streaming. Any input must give a typed error or an analysis; never a panic.
+//! Fuzz target: the keypoint JSON readers behind `spotter analyze FILE.json`: the typed reader on
+//! text, over a byte slice and over a `Read` counting frames (which must all agree), and the
+//! streaming mode that hands each frame to the streaming engine as `spotter analyze` runs it;
+//! then the batch analysis of whatever parsed. Any input must give a typed error or an analysis;
+//! never a panic.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spotter_motion::filter::DEFAULT_CUTOFF_HZ;
 use spotter_motion::keypoints::parse_keypoints_json;
-use spotter_motion::keypoints::reader::{parse_keypoints_json_counted, parse_keypoints_json_from, stream_keypoints_json};
-use spotter_motion::stream::{AnalyzerSink, StreamConfig};
+use spotter_motion::keypoints::reader::{parse_keypoints_json_counted, parse_keypoints_json_from, stream_keypoints_json_counted};
+use spotter_motion::stream::{AnalyzerSink, StreamSummary};
 use std::cell::Cell;
 use std::io::Read;
 
@@ -47,21 +47,23 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(from_str.as_ref().ok(), from_slice.as_ref().ok(), "str and slice disagree");
     }
 
-    // Streaming: frames straight into the streaming analyzer, as a long recording would go.
-    let mut reps = 0usize;
+    // As `spotter analyze FILE.json` runs: frames streamed straight into the streaming engine,
+    // counted as they are read, the reps handed out as they complete.
+    let mut reps = Vec::new();
     let opts = spotter_fuzz::options(selector, false);
-    let mut sink = AnalyzerSink::new(
-        StreamConfig::new(spotter_fuzz::HEIGHT_M, DEFAULT_CUTOFF_HZ),
-        opts,
-        spotter_fuzz::thresholds().clone(),
-        |_| reps += 1,
-    );
-    let streamed = stream_keypoints_json(&mut serde_json::Deserializer::from_slice(data), &mut sink);
+    let movement = opts.movement;
+    let mut sink = AnalyzerSink::new(spotter_fuzz::config(selector), opts, spotter_fuzz::thresholds().clone(), |m| reps.push(m));
+    let streamed_frames = Cell::new(0);
+    let streamed = stream_keypoints_json_counted(&mut serde_json::Deserializer::from_slice(data), &mut sink, &streamed_frames);
     if streamed.is_ok()
         && let Ok(summary) = sink.finish()
     {
-        // Every complete rep counted was handed out.
-        assert!(summary.rep_count <= reps, "{} complete reps counted, {reps} handed out", summary.rep_count);
+        let analysis = spotter_fuzz::assemble(movement, reps, StreamSummary { reps: Vec::new(), ..summary });
+        spotter_fuzz::finish(&analysis, false);
+    }
+
+    if let (Ok(_), Ok(seq)) = (&streamed, &from_slice) {
+        assert_eq!(streamed_frames.get(), seq.frames.len(), "streamed and collected frames differ");
     }
 
     // The batch analysis of what was read whole (the streaming one ran in the sink above).

@@ -1,6 +1,7 @@
 //! Fuzz target: the UI-PRMD marker reader behind `spotter analyze FILE.txt[.gz]`: parse,
 //! prepare (hip joint centres, pelvis gaps), the side view a phone would see, the analysis of
-//! that view as one repetition, with the marker verdict. Bytes that start with the gzip magic go
+//! that view as one repetition (streaming, as `spotter analyze` runs it, and batch), with the
+//! marker verdict. Bytes that start with the gzip magic go
 //! through the decoder first (at most `MAX_UNZIPPED` bytes of it), as a `.txt.gz` file does.
 
 #![no_main]
@@ -25,7 +26,7 @@ fn run(text: &str, selector: usize) {
     } else {
         mocap::to_side_view(&prepared, CameraSide::Right, Some(30.0))
     };
-    spotter_fuzz::analyze_batch(&seq, Some(&prepared), selector);
+    spotter_fuzz::analyze_all(&seq, Some(&prepared), selector);
 }
 
 fuzz_target!(|data: &[u8]| {
