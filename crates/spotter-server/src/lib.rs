@@ -52,6 +52,9 @@ pub struct ServeConfig {
     pub tls: Option<Tls>,
     /// The largest video upload, in bytes (the video routes are not built yet).
     pub max_upload_bytes: u64,
+    /// After the shutdown signal, how long requests in flight may take before the server stops
+    /// anyway (a client that never finishes its request cannot hold it up).
+    pub shutdown_grace: Duration,
 }
 
 impl ServeConfig {
@@ -62,6 +65,7 @@ impl ServeConfig {
             data_dir,
             tls: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            shutdown_grace: REQUEST_TIMEOUT,
         }
     }
 }
@@ -182,7 +186,24 @@ pub async fn serve_with_output(
     // The socket accepts connections from here on (they wait in the backlog until served).
     writeln!(out, "listening on http://{local}").and_then(|()| out.flush()).map_err(ServeError::Announce)?;
     tracing::info!(addr = %local, "listening");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await.map_err(ServeError::Io)?;
+    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, finishing the requests in flight");
+        let _ = signalled_tx.send(());
+    };
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown(signal);
+    let grace = async {
+        if signalled_rx.await.is_err() {
+            // The signal future was dropped without completing: no shutdown was asked for.
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(config.shutdown_grace).await;
+    };
+    tokio::select! {
+        r = server => r.map_err(ServeError::Io)?,
+        () = grace => tracing::warn!(grace = ?config.shutdown_grace, "requests still open after the grace period; stopping anyway"),
+    }
     tracing::info!("stopped");
     Ok(())
 }

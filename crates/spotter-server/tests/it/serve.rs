@@ -104,3 +104,25 @@ async fn a_network_address_without_tls_is_refused_before_anything_is_bound() {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     assert!(matches!(serve_with_output(tls, std::future::pending(), Lines(tx)).await, Err(ServeError::Config(ConfigError::TlsNotAvailable))));
 }
+
+#[tokio::test]
+async fn a_client_stalled_in_its_headers_does_not_hold_up_the_shutdown() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut c = config("127.0.0.1:0");
+    c.shutdown_grace = Duration::from_millis(500);
+    let server = tokio::spawn(serve_with_output(c, async { let _ = stop_rx.await; }, Lines(tx)));
+    let mut first = Vec::new();
+    while !first.ends_with(b"\n") {
+        first.extend(rx.recv().await.expect("a line"));
+    }
+    let line = String::from_utf8(first).expect("text");
+    let addr = line.trim_end().strip_prefix("listening on http://").expect("the line").to_string();
+    let mut slow = TcpStream::connect(&addr).await.expect("connect");
+    slow.write_all(b"POST /api/v1/triage HTTP/1.1\r\nHost: te").await.expect("write");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop_tx.send(()).expect("running");
+    let result = tokio::time::timeout(Duration::from_secs(10), server).await.expect("stops within the grace period").expect("task");
+    assert!(result.is_ok(), "{result:?}");
+    drop(slow);
+}
