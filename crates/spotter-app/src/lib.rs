@@ -20,6 +20,7 @@ pub mod video;
 pub use analyze::{AnalysisInput, AnalysisOutcome, AnalyzeRequest, InputKind, Lift, VideoHooks, analyze, input_kind, pose};
 pub use video::{KeyFrame, KeyFramePng, PoseOptions, PoseReport, draw_key_frames};
 
+pub mod diary;
 pub use spotter_wire as wire;
 
 use spotter_kb::Kb;

@@ -109,8 +109,170 @@ pub enum Command {
     #[command(after_help = "Examples:\n  spotter check\n  spotter check --save my-answers.json\n  \
                   printf 'y\\n...' | spotter check          (answers can be piped in, one per line)\n\n\
                   Answer y or n, a number, or the number of a choice; `?` repeats the help, `skip` leaves a\n\
-                  question that is not safety-critical unanswered.")]
+                  question that is not safety-critical unanswered, `b` goes back one question.")]
     Check(CheckArgs),
+
+    /// Your pain diary: log a day, save a check, see what your own record says over time
+    #[command(subcommand)]
+    Diary(DiaryCommand),
+
+    /// Everything the diary holds, as JSON (re-importable) or CSV (one row a day)
+    #[command(after_help = "Examples:\n  spotter export --format json -o diary.json\n  spotter export --format csv > diary.csv")]
+    Export(ExportArgs),
+
+    /// A consistent copy of the diary database (SQLite), safe while other commands write to it
+    #[command(after_help = "Examples:\n  spotter backup ~/spotter-backup.db")]
+    Backup(BackupArgs),
+}
+
+/// Where the diary is: `--db` or `SPOTTER_DB` (`sqlite:PATH`, a file path, or `postgres://...`);
+/// by default `spotter.db` in `$XDG_DATA_HOME/spotter/` (else `~/.local/share/spotter/`).
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// The diary database: sqlite:PATH, a file path, or a postgres:// URL (default: spotter.db in
+    /// your data folder)
+    #[arg(long, value_name = "URL", env = "SPOTTER_DB", hide_env_values = true)]
+    pub db: Option<std::ffi::OsString>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiaryCommand {
+    /// Log one day: pain, training, warm-up (an entry JSON file, or flags)
+    #[command(after_help = "Examples:\n  spotter diary add --date 2026-12-01 --pain 4 --worst 6 --trained --exercises back_squat,walking_lunge --no-warm-up --pain-after 6\n  \
+                  spotter diary add --pain 3            (today, a rest day)\n  \
+                  spotter diary add --entry day.json\n\n\
+                  One entry a date: a second one is refused unless --replace (the old version is kept).")]
+    Add(DiaryAddArgs),
+    /// Run triage on an answers file, as `spotter triage` does, and save the answers with the result
+    #[command(after_help = "Examples:\n  spotter diary check --answers answers.json\n  spotter diary check --answers answers.json --date 2026-12-01 --format json")]
+    Check(DiaryCheckArgs),
+    /// The logged days, in date order
+    List(DiaryListArgs),
+    /// What your record says now: the time-based warning signs, the triage they give, alerts, warm-up adherence
+    Status(DiaryStatusArgs),
+    /// Read back a JSON export of Spotter's (importing the same file twice adds nothing twice)
+    Import(DiaryImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiaryAddArgs {
+    /// An entry as JSON (`-` for standard input), as spec/memory.md writes it; or use the flags
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["date", "pain", "worst", "trained", "exercises", "warmed_up", "no_warm_up", "pain_after", "night_pain", "onset", "note"])]
+    pub entry: Option<PathBuf>,
+    /// The day (YYYY-MM-DD; default today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Pain now, 0 to 10
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub pain: Option<i64>,
+    /// Worst pain of the last 24 hours, 0 to 10
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub worst: Option<i64>,
+    /// You trained that day
+    #[arg(long)]
+    pub trained: bool,
+    /// Exercises of the session, comma-separated ids (back_squat,walking_lunge)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub exercises: Vec<String>,
+    /// You did the warm-up first
+    #[arg(long = "warmed-up", conflicts_with = "no_warm_up")]
+    pub warmed_up: bool,
+    /// You skipped the warm-up
+    #[arg(long = "no-warm-up")]
+    pub no_warm_up: bool,
+    /// Pain after training, 0 to 10
+    #[arg(long = "pain-after", value_name = "N", allow_negative_numbers = true)]
+    pub pain_after: Option<i64>,
+    /// The pain was worse at night
+    #[arg(long = "night-pain")]
+    pub night_pain: bool,
+    /// The day the pain began (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub onset: Option<String>,
+    /// A note, at most 2,000 characters
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Replace the entry of that date (the old version is kept)
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiaryCheckArgs {
+    /// The answers: a JSON file, or `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+    /// The day of the check (YYYY-MM-DD; default today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiaryListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TableFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiaryStatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiaryImportArgs {
+    /// A JSON export of Spotter's (`spotter export --format json`), or `-` for standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// json (everything, re-importable) or csv (one row a day)
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write (default: standard output)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where the copy goes (a new file)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod coach_out;
 mod demo;
+mod diary;
 mod output;
 mod player;
 mod plot;
@@ -80,6 +81,9 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Warmup(a) => warmup(&kb, &a),
         cli::Command::Analyze(a) => analyze::run(&kb, &a),
         cli::Command::Pose(a) => video::run_pose_command(&a),
+        cli::Command::Diary(c) => diary::run(&kb, &c),
+        cli::Command::Export(a) => diary::export(&kb, &a),
+        cli::Command::Backup(a) => diary::backup_command(&a),
     }
 }
 
@@ -125,7 +129,7 @@ pub fn human_bytes(n: usize) -> String {
 
 /// Reads and checks a complete answers file (every safety-critical item present, unless an
 /// emergency rule already fires on what is there).
-fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triage::Answers> {
+pub fn read_answers(kb: &Kb, path: &std::path::Path) -> anyhow::Result<spotter_triage::Answers> {
     let text = read_input_limited(path, spotter_triage::MAX_ANSWERS_BYTES, "--answers")?;
     let source = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
     spotter_app::read_answers(kb, &text, &source).map_err(|e| input_error(e.to_string()))

@@ -839,3 +839,4 @@ mod bounded;
 mod motion_input;
 mod outputs;
 mod readme;
+mod diary;
