@@ -120,6 +120,12 @@ pub enum Command {
     #[command(after_help = "Examples:\n  spotter export --format json -o diary.json\n  spotter export --format csv > diary.csv")]
     Export(ExportArgs),
 
+    /// The web app on this machine: the check, the plan and the card in a browser (a phone on the same network needs TLS)
+    #[command(after_help = "Examples:\n  spotter serve                      (http://127.0.0.1:8080)\n  spotter serve --addr 127.0.0.1:0   (a free port; the first line says which)\n\n\
+                  The first line on standard output is `listening on http://HOST:PORT`. Ctrl-C or SIGTERM stops it after\n\
+                  the requests in flight. A network address (not 127.0.0.1 or [::1]) needs TLS, which is not built yet.")]
+    Serve(ServeArgs),
+
     /// A consistent copy of the diary database (SQLite), safe while other commands write to it
     #[command(after_help = "Examples:\n  spotter backup ~/spotter-backup.db")]
     Backup(BackupArgs),
@@ -249,6 +255,30 @@ pub struct ExportArgs {
     /// The file to write (default: standard output)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where to listen, HOST:PORT (port 0 picks a free one)
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Where the server keeps its files (default: spotter/ in your data folder)
+    #[arg(long = "data-dir", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// TLS certificate (PEM), with --tls-key
+    #[arg(long = "tls-cert", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM), with --tls-cert
+    #[arg(long = "tls-key", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// `self-signed`: make a certificate once and keep it in the data folder
+    #[arg(long, value_name = "MODE", value_parser = ["self-signed"])]
+    pub tls: Option<String>,
+    /// The largest video upload, in bytes
+    #[arg(long = "max-upload", value_name = "BYTES")]
+    pub max_upload: Option<u64>,
     #[command(flatten)]
     pub db: DbArgs,
 }

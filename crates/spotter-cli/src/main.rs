@@ -84,6 +84,7 @@ fn run(args: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Diary(c) => diary::run(&kb, &c),
         cli::Command::Export(a) => diary::export(&kb, &a),
         cli::Command::Backup(a) => diary::backup_command(&a),
+        cli::Command::Serve(a) => serve(&a),
     }
 }
 
@@ -220,4 +221,32 @@ fn triage(kb: &Kb, a: &cli::TriageArgs) -> anyhow::Result<()> {
     let mut out = anstream::stdout();
     render::write_result(&mut out, kb, &answers, a.format)?;
     Ok(())
+}
+
+/// `spotter serve`: the flags into the server's configuration; the server does the rest.
+fn serve(a: &cli::ServeArgs) -> anyhow::Result<()> {
+    let addr = spotter_server::parse_addr(&a.addr).map_err(|e| input_error(e.to_string()))?;
+    let data_dir = match &a.data_dir {
+        Some(d) => d.clone(),
+        None => {
+            let home = std::env::var_os("HOME");
+            let xdg = std::env::var_os("XDG_DATA_HOME");
+            let db = spotter_store::default_sqlite_path(xdg.as_deref(), home.as_deref()).map_err(|e| input_error(format!("--data-dir: {e}")))?;
+            db.parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+        }
+    };
+    let tls = match (&a.tls_cert, &a.tls_key, a.tls.as_deref()) {
+        (Some(cert), Some(key), _) => Some(spotter_server::Tls::Files { cert: cert.clone(), key: key.clone() }),
+        (_, _, Some(_)) => Some(spotter_server::Tls::SelfSigned),
+        _ => None,
+    };
+    let mut config = spotter_server::ServeConfig { addr, tls, ..spotter_server::ServeConfig::new(data_dir) };
+    if let Some(m) = a.max_upload {
+        config.max_upload_bytes = m;
+    }
+    match spotter_server::serve_until_signal(config) {
+        Ok(()) => Ok(()),
+        Err(spotter_server::ServeError::Config(e)) => Err(input_error(e.to_string())),
+        Err(e) => Err(anyhow::anyhow!(e.to_string())),
+    }
 }

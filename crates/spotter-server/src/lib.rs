@@ -169,6 +169,32 @@ pub fn router(state: AppState) -> axum::Router {
 
 /// Serves `config` until `shutdown` completes, then stops accepting, finishes the requests in
 /// flight and returns. The first line on standard output is `listening on http://HOST:PORT`.
+/// `spotter serve` for a synchronous caller: checks the configuration, starts a runtime of its
+/// own, logs requests to standard error (tracing, without bodies), and serves until Ctrl-C or
+/// SIGTERM, then finishes the requests in flight and returns.
+pub fn serve_until_signal(config: ServeConfig) -> Result<(), ServeError> {
+    check_config(&config)?;
+    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServeError::Io)?;
+    runtime.block_on(serve(config, stop_signal()))
+}
+
+/// Ctrl-C or SIGTERM, whichever comes first.
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
+
 pub async fn serve(config: ServeConfig, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
     serve_with_output(config, shutdown, std::io::stdout()).await
 }

@@ -840,3 +840,4 @@ mod motion_input;
 mod outputs;
 mod readme;
 mod diary;
+mod serve;
