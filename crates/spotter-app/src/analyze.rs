@@ -240,6 +240,7 @@ pub fn analyze(kb: &Kb, req: AnalyzeRequest<'_>, hooks: VideoHooks<'_>) -> Resul
     };
     let single_rep = matches!(kind, InputKind::Uiprmd { .. });
     let opts = options(kb, &req.lift, single_rep)?;
+    thresholds(kb)?;
     let mut pose = None;
     let mut key_frames = Vec::new();
     let analysis = match (req.input, kind) {
@@ -286,7 +287,7 @@ const KEY_FRAME_HISTORY_S: f64 = spotter_motion::stream::DEFAULT_WINDOW_S + spot
 const FPS_PROBE_FRAMES: usize = 60;
 
 /// The engine fed by the pose step, frame by frame, with the by-products a video run writes.
-struct VideoRun<'a> {
+pub(crate) struct VideoRun<'a> {
     name: String,
     opts: Options,
     series: bool,
@@ -309,8 +310,8 @@ fn write_error(e: std::io::Error) -> AppError {
     AppError::Write(e.to_string())
 }
 
-impl VideoRun<'_> {
-    fn start(&mut self, fps: f64) -> Result<(), AppError> {
+impl<'a> VideoRun<'a> {
+    pub(crate) fn start(&mut self, fps: f64) -> Result<(), AppError> {
         let header = Header { fps, width: self.width, height: self.height, layout: spotter_motion::keypoints::Layout::Blazepose33 };
         self.analyzer = Some(StreamAnalyzer::new(&header, config(&self.opts, self.series), self.opts.clone(), Thresholds::builtin()).map_err(|e| stream_error(&self.name, e))?);
         self.history_cap = (KEY_FRAME_HISTORY_S * fps).ceil() as usize;
@@ -324,7 +325,28 @@ impl VideoRun<'_> {
         Ok(())
     }
 
-    fn frame(&mut self, f: KeypointFrame) -> Result<(), AppError> {
+    /// A run with nothing started yet (the engine starts with the frame rate, [`VideoRun::start`]).
+    pub(crate) fn new(name: &str, opts: &Options, width: u32, height: u32, series: bool, key_frames: bool, out: Option<&'a mut dyn Write>) -> VideoRun<'a> {
+        VideoRun {
+            name: name.to_string(),
+            opts: opts.clone(),
+            series,
+            width,
+            height,
+            fps: None,
+            early: Vec::new(),
+            analyzer: None,
+            reps: Vec::new(),
+            out,
+            frames_out: 0,
+            index: 0,
+            history: key_frames.then(VecDeque::new),
+            history_cap: 0,
+            key_frames: Vec::new(),
+        }
+    }
+
+    pub(crate) fn frame(&mut self, f: KeypointFrame) -> Result<(), AppError> {
         if self.fps.is_some() {
             return self.feed(f);
         }
@@ -370,7 +392,7 @@ impl VideoRun<'_> {
         self.reps.push(m);
     }
 
-    fn finish(mut self) -> Result<(Analysis, Vec<KeyFrame>), AppError> {
+    pub(crate) fn finish(mut self) -> Result<(Analysis, Vec<KeyFrame>), AppError> {
         if self.fps.is_none() {
             let times: Vec<f64> = self.early.iter().map(|f| f.t).collect();
             self.start(crate::video::fps_from_times(&times))?;
@@ -378,14 +400,12 @@ impl VideoRun<'_> {
         if let Some(w) = self.out.as_mut() {
             w.write_all(crate::wire::KeypointsDoc::tail(self.width, self.height, spotter_motion::keypoints::Layout::Blazepose33).as_bytes()).map_err(write_error)?;
         }
-        let s = self.analyzer.take().expect("started").finish().map_err(|e| stream_error(&self.name, e))?;
-        let reps = std::mem::take(&mut self.reps);
-        let last = s.reps.clone();
-        let mut a = assemble(self.opts.movement, reps, StreamSummary { reps: Vec::new(), ..s });
-        for m in last {
+        let mut s = self.analyzer.take().expect("started").finish().map_err(|e| stream_error(&self.name, e))?;
+        // The last reps come out at the end: their key frames too.
+        for m in std::mem::take(&mut s.reps) {
             self.rep_out(m);
         }
-        a.reps = std::mem::take(&mut self.reps);
+        let a = assemble(self.opts.movement, std::mem::take(&mut self.reps), s);
         Ok((a, self.key_frames))
     }
 }
@@ -401,23 +421,7 @@ fn analyze_video(
 ) -> Result<(Analysis, PoseReport, Vec<KeyFrame>), AppError> {
     let session = PoseSession::open(video, pose)?;
     let h = session.header();
-    let mut run = VideoRun {
-        name: video.display().to_string(),
-        opts: opts.clone(),
-        series,
-        width: h.width,
-        height: h.height,
-        fps: None,
-        early: Vec::new(),
-        analyzer: None,
-        reps: Vec::new(),
-        out: hooks.keypoints_out,
-        frames_out: 0,
-        index: 0,
-        history: key_frames.then(VecDeque::new),
-        history_cap: 0,
-        key_frames: Vec::new(),
-    };
+    let mut run = VideoRun::new(&video.display().to_string(), opts, h.width, h.height, series, key_frames, hooks.keypoints_out);
     if let Some(fps) = h.fps {
         run.start(fps)?;
     }
@@ -471,15 +475,29 @@ pub fn pose(video: &Path, o: &PoseOptions, progress: &mut dyn ProgressSink, out:
     Ok(report)
 }
 
-/// The heading of a fault, in plain words (the JSON keeps the id).
-pub fn fault_words(id: &str) -> &'static str {
-    match id {
-        "shallow_depth" => "Shallow: the hips stayed above the knees",
-        "forward_lean" => "Too much forward lean",
-        "hips_rise_first" => "The hips rose before the shoulders",
-        "lunge_trunk_lean" => "The trunk leaned forward in the lunge",
-        "lunge_long_step" => "Very long lunge step",
-        "knee_travel" => "The front knee travelled far past the toes",
-        _ => "A measured fault",
-    }
+/// Sources `data/thresholds.toml` names that the knowledge base does not list yet
+/// (crates/spotter-kb/data/sources.toml): the IPF technical rules (depth), the UI-PRMD data set
+/// (Vakanski et al. 2018: trunk lean, the verdicts) and the EC3D data set (knee travel). The
+/// check accepts exactly these besides the knowledge base's own; a test fails once one of them
+/// is added there, so the list only shrinks.
+pub const SOURCES_NOT_YET_IN_KB: [&str; 3] = ["ipf_technical_rules", "uiprmd_2018", "ec3d"];
+
+/// The built-in thresholds, with every source id they name checked against the knowledge base.
+pub fn thresholds(kb: &Kb) -> Result<Thresholds, AppError> {
+    let t = Thresholds::builtin();
+    t.check_sources(&|id| kb.sources.iter().any(|s| s.id == id) || SOURCES_NOT_YET_IN_KB.contains(&id)).map_err(AppError::Failed)?;
+    Ok(t)
+}
+
+/// The heading of a fault, in plain words (the JSON keeps the id), from `data/thresholds.toml`;
+/// a fault without a rule (never, for the registry's: the loader refuses that) reads as a
+/// generic heading, never as its id.
+pub fn fault_words(id: &str) -> String {
+    Thresholds::builtin().fault_words(id).unwrap_or("A measured fault").to_string()
+}
+
+/// What a measure is in plain words, and its unit (`""` for a fraction of leg length).
+pub fn measure_words(id: &str) -> (String, String) {
+    let t = Thresholds::builtin();
+    t.measure_words(id).map_or(("Measured".into(), String::new()), |(w, u)| (w.to_string(), u.to_string()))
 }

@@ -170,7 +170,7 @@ fn key_frames_name_faults_in_words_not_ids() {
     for f in &an.reps[rep].faults {
         assert!(!lines.contains(f.id.as_str()), "the fault id `{}` reached the key frame: {lines}", f.id);
     }
-    assert!(lines.contains(analyze::fault_words(&an.reps[rep].faults[0].id)), "{lines}");
+    assert!(lines.contains(&analyze::fault_words(&an.reps[rep].faults[0].id)), "{lines}");
 }
 
 #[test]
@@ -179,4 +179,62 @@ fn default_threads_leave_a_core_to_the_decoder() {
     assert_eq!(video::default_threads(2), 1);
     assert_eq!(video::default_threads(4), 3);
     assert_eq!(video::default_threads(64), 4);
+}
+
+#[test]
+fn the_coaching_file_and_the_thresholds_name_the_registrys_faults_and_known_sources() {
+    use spotter_motion::faults::FaultId;
+    let kb = kb();
+    // coach/measured.toml: every entry a fault of the registry, every fault of the registry there.
+    for m in &kb.coaching.measured {
+        assert!(FaultId::from_id(&m.fault).is_some(), "coach/measured.toml: `{}` is not a fault of spotter_motion::faults", m.fault);
+    }
+    for f in FaultId::ALL {
+        assert_eq!(kb.coaching.measured.iter().filter(|m| m.fault == f.as_str()).count(), 1, "coach/measured.toml: `{f}` needs one entry");
+    }
+    // thresholds.toml: every source known (the loader's check).
+    analyze::thresholds(&kb).expect("every threshold names known sources");
+    // The interim list only shrinks: none of it is in the knowledge base yet, and each is used.
+    let t = spotter_motion::thresholds::Thresholds::builtin();
+    for id in analyze::SOURCES_NOT_YET_IN_KB {
+        assert!(!kb.sources.iter().any(|s| s.id == id), "`{id}` is in the knowledge base now: take it off SOURCES_NOT_YET_IN_KB");
+        assert!(t.source_ids().iter().any(|(_, s)| *s == id), "`{id}` is named by no threshold: take it off SOURCES_NOT_YET_IN_KB");
+    }
+    // A typo in a source id is refused.
+    let mut bad = t.clone();
+    bad.fault[0].sources = vec!["seed_legday_bak".into()];
+    assert!(bad.check_sources(&|id| kb.sources.iter().any(|s| s.id == id) || analyze::SOURCES_NOT_YET_IN_KB.contains(&id)).is_err());
+}
+
+#[test]
+fn a_video_run_hands_on_every_rep_and_keeps_each_reps_bottom_frame() {
+    // The engine as a video feeds it (frame by frame, the keypoints streamed out as they come):
+    // the repo's clip played ten times over, two minutes and 20 reps, most of them handed out
+    // while the frames still come.
+    let kb = kb();
+    let one = spotter_motion::keypoints::parse_keypoints_json(&example("squat-side-gym.keypoints.json")).expect("example keypoints");
+    let span = one.frames.last().unwrap().t + 1.0 / one.fps;
+    let frames: Vec<_> = (0..10)
+        .flat_map(|k| one.frames.iter().map(move |f| spotter_motion::keypoints::KeypointFrame { t: f.t + k as f64 * span, ..f.clone() }))
+        .collect();
+    let seq = spotter_motion::keypoints::KeypointSequence { frames, ..one.clone() };
+    let opts = analyze::options(&kb, &back_squat(AnalysisInput::Path(std::path::Path::new("x.mp4"))).lift, false).expect("options");
+    let mut out = Vec::new();
+    let mut run = analyze::VideoRun::new("x.mp4", &opts, seq.width, seq.height, false, true, Some(&mut out));
+    run.start(seq.fps).expect("starts");
+    for f in &seq.frames {
+        run.frame(f.clone()).expect("frame");
+    }
+    let (a, key_frames) = run.finish().expect("finishes");
+    assert_eq!(a.rep_count, 20);
+    assert_eq!(a.reps.len(), 20, "every rep handed on, not only the last");
+    assert!(a.reps.iter().enumerate().all(|(i, r)| r.index == i));
+    // One key frame per rep, at the frame of its bottom, with that frame's landmarks.
+    assert_eq!(key_frames.len(), 20);
+    for k in &key_frames {
+        assert_eq!(seq.frames[k.frame].t, a.reps[k.rep].bottom_s);
+        assert_eq!(Some(&k.landmarks), seq.frames[k.frame].landmarks.as_ref());
+    }
+    // The keypoints written as they came: the whole document.
+    assert_eq!(String::from_utf8(out).expect("UTF-8"), serde_json::to_string(&wire::KeypointsDoc::new(&seq)).expect("JSON"));
 }

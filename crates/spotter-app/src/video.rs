@@ -7,6 +7,7 @@
 
 use crate::AppError;
 use spotter_motion::analysis::Analysis;
+use spotter_motion::faults::FaultId;
 use spotter_motion::keypoints::{Keypoint, KeypointFrame, Layout, MAX_DURATION_S, MAX_FRAMES, bp};
 use spotter_pose::tract_nets::TractNets;
 use spotter_pose::{Frame, PoseConfig, PoseTracker};
@@ -323,14 +324,14 @@ pub fn rep_overlay(lm: &[Keypoint], width: u32, height: u32, an: &Analysis, rep:
     } else {
         (bp::RIGHT_HIP, bp::RIGHT_KNEE)
     };
-    let fault = |id: &str| r.faults.iter().any(|f| f.id == id);
+    let any = |which: fn(FaultId) -> bool| r.faults.iter().any(|f| FaultId::from_id(&f.id).is_some_and(which));
     if let Some(lean) = r.peak_trunk_lean_deg {
         let (x, y) = px(hip);
-        o.labels.push(Label { x, y, text: format!("trunk {lean:.0}°"), fault: fault("forward_lean") || fault("lunge_trunk_lean") });
+        o.labels.push(Label { x, y, text: format!("trunk {lean:.0}°"), fault: any(FaultId::is_trunk_lean) });
     }
     if let Some(k) = r.knee_flexion_bottom_deg {
         let (x, y) = px(knee);
-        o.labels.push(Label { x, y, text: format!("knee {k:.0}°"), fault: fault("knee_travel") });
+        o.labels.push(Label { x, y, text: format!("knee {k:.0}°"), fault: any(FaultId::is_knee) });
     }
     o.title = format!("Rep {} · bottom at {:.2} s", rep + 1, r.bottom_s);
     let mut line = Vec::new();
@@ -343,7 +344,7 @@ pub fn rep_overlay(lm: &[Keypoint], width: u32, height: u32, an: &Analysis, rep:
     if !line.is_empty() {
         o.lines.push(line.join(" · "));
     }
-    let faults: Vec<&str> = r.faults.iter().map(|f| crate::analyze::fault_words(&f.id)).collect();
+    let faults: Vec<String> = r.faults.iter().map(|f| crate::analyze::fault_words(&f.id)).collect();
     o.lines.push(if faults.is_empty() { "no fault crossed its threshold".into() } else { faults.join("; ") });
     o
 }

@@ -232,7 +232,7 @@ fn write_text(out: &mut dyn Write, kb: &Kb, exercise: &str, an: &Analysis) -> an
         let reps: Vec<String> = an.reps.iter().filter(|r| r.faults.iter().any(|x| x.id == f.id)).map(|r| (r.index + 1).to_string()).collect();
         let words = fault_words(&f.id);
         let which = format!("({} {})", if reps.len() == 1 { "rep" } else { "reps" }, reps.join(", "));
-        writeln!(out, "\n{} {}", paint(style::BOLD, words), paint(style::DIM, &which))?;
+        writeln!(out, "\n{} {}", paint(style::BOLD, &words), paint(style::DIM, &which))?;
         let (what, unit) = measure_words(&f.measure);
         writeln!(
             out,
@@ -279,26 +279,14 @@ fn short_number(v: f64) -> String {
     if v.is_finite() && v.abs() < 1e5 { format!("{v:.2}") } else { spotter_motion::plausibility::short_number(v) }
 }
 
-/// The heading of a fault, in plain words (the JSON keeps the id).
-pub(crate) fn fault_words(id: &str) -> &'static str {
+/// The heading of a fault, in plain words (the JSON keeps the id): `data/thresholds.toml`'s.
+pub(crate) fn fault_words(id: &str) -> String {
     spotter_app::analyze::fault_words(id)
 }
 
-/// What a fault rule measures, in plain words, and the unit its numbers are in (`""` for a
-/// fraction of leg length, which the words say).
-fn measure_words(measure: &str) -> (&'static str, &'static str) {
-    match measure {
-        "hip_below_knee_over_leg" => ("Hips below the knees at the bottom, as a fraction of leg length (negative: above)", ""),
-        "hip_drop_over_leg" => ("How far the hips dropped, as a fraction of leg length", ""),
-        "peak_trunk_lean_deg" => ("Largest forward lean of the trunk", " degrees"),
-        "ascent_lean_increase_deg" => ("Extra forward lean early in the way up", " degrees"),
-        "trunk_lean_range_deg" => ("Range of trunk lean over the rep", " degrees"),
-        "back_knee_height_over_leg" => ("Back knee height above the ankles at the bottom, as a fraction of leg length", ""),
-        "knee_flexion_bottom_deg" => ("Knee bend at the bottom", " degrees"),
-        "step_over_leg" => ("Step length, as a fraction of leg length", ""),
-        "front_knee_past_toes_over_leg" => ("Front knee past the toes at the bottom, as a fraction of leg length", ""),
-        _ => ("Measured", ""),
-    }
+/// What a fault rule measures, in plain words, and the unit its numbers are in.
+fn measure_words(measure: &str) -> (String, String) {
+    spotter_app::analyze::measure_words(measure)
 }
 
 #[cfg(test)]
@@ -311,6 +299,7 @@ mod tests {
         for f in &Thresholds::builtin().fault {
             assert_ne!(fault_words(&f.id), "A measured fault", "fault `{}` has no words", f.id);
             assert_ne!(measure_words(&f.measure).0, "Measured", "measure `{}` has no words", f.measure);
+            assert_eq!(fault_words(&f.id), f.words);
         }
     }
 

@@ -10,7 +10,8 @@
 //!   and, for contrast, the peak memory of holding the clip and running the batch analysis.
 //!
 //! Run: `cargo run --release -p spotter-motion --example bench_stream`
-//! (`-- rss SECONDS` runs one child measurement by itself; `-- speed` skips the memory part; `-- loop`
+//! (`-- rss SECONDS` runs one child measurement by itself; `-- write SECONDS FILE` writes the
+//! generator's keypoint JSON to a file; `-- speed` skips the memory part; `-- loop`
 //! runs the streaming analysis alone 300 times, for a profiler).
 
 use spotter_motion::analysis::{self, Movement, Options};
@@ -194,6 +195,15 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("rss") {
         rss_child(args.get(2).and_then(|s| s.parse().ok()).unwrap_or(600.0));
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("write") {
+        // The generator's JSON to a file (bench/memory.sh runs `spotter analyze` on it).
+        let seconds = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(600.0);
+        let path = args.get(3).expect("write SECONDS FILE");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create the file"));
+        std::io::copy(&mut JsonGenerator::new(spec(seconds)), &mut out).expect("write the keypoints");
+        out.flush().expect("write the keypoints");
         return;
     }
     if args.get(1).map(String::as_str) == Some("rss-batch") {

@@ -427,7 +427,7 @@ pub(crate) fn measure_rep(
             })
             .collect();
         let known = v.condition.iter().any(|c| measure_value(&m, &c.measure).is_some());
-        m.verdict = known.then_some(if met.is_empty() { "correct" } else { "incorrect" });
+        m.verdict = known.then_some(if met.is_empty() { crate::faults::CORRECT } else { crate::faults::INCORRECT });
         m.verdict_reasons = met;
     }
     m.faults = thresholds
@@ -439,7 +439,7 @@ pub(crate) fn measure_rep(
     m
 }
 
-/// The value a fault rule reads from a rep's measurements.
+/// The value a fault rule reads from a rep's measurements (the names: [`crate::faults::MEASURES`]).
 pub fn measure_value(m: &RepMeasures, measure: &str) -> Option<f64> {
     match measure {
         "hip_below_knee_over_leg" => m.hip_below_knee_over_leg,
@@ -455,7 +455,8 @@ pub fn measure_value(m: &RepMeasures, measure: &str) -> Option<f64> {
     }
 }
 
-fn check_fault(rule: &FaultRule, m: &RepMeasures, side_on: bool) -> Option<Fault> {
+/// The fault `rule` finds in a rep, if its measure is beyond the threshold.
+pub fn check_fault(rule: &FaultRule, m: &RepMeasures, side_on: bool) -> Option<Fault> {
     let value = measure_value(m, &rule.measure)?;
     let beyond = if rule.above_is_fault { value > rule.threshold } else { value < rule.threshold };
     if !beyond {

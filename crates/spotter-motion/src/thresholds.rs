@@ -1,5 +1,8 @@
-//! Fault thresholds, read from `data/thresholds.toml` (compiled in), each with its source.
+//! Fault thresholds, read from `data/thresholds.toml` (compiled in), each with its source, the
+//! words a report shows for it, and the ids of the knowledge base's sources it rests on; checked
+//! against the registry of [`crate::faults`] as it loads.
 
+use crate::faults::{FaultId, JUDGEMENT, MEASURES};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -12,6 +15,8 @@ pub struct Segmentation {
     pub hinge_enter_deg: f64,
     pub hinge_leave_deg: f64,
     pub source: String,
+    /// Knowledge-base source ids (or [`crate::faults::JUDGEMENT`]).
+    pub sources: Vec<String>,
 }
 
 /// One fault rule: the fault shows when `measure` is beyond `threshold` (above it when
@@ -26,7 +31,21 @@ pub struct FaultRule {
     pub threshold: f64,
     pub above_is_fault: bool,
     pub sigma: f64,
+    /// The fault's heading in plain words (reports and key frames show it; the JSON keeps the id).
+    pub words: String,
+    /// Knowledge-base source ids (or [`crate::faults::JUDGEMENT`]).
+    pub sources: Vec<String>,
     pub source: String,
+}
+
+/// What a measure is in plain words, and the unit its numbers are in (`""` for a fraction of
+/// leg length, which the words say; else with its leading space, e.g. `" degrees"`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureWords {
+    pub id: String,
+    pub words: String,
+    pub unit: String,
 }
 
 /// A verdict rule: the rep is `incorrect` when any condition is met.
@@ -35,6 +54,7 @@ pub struct FaultRule {
 pub struct VerdictRule {
     pub movement: String,
     pub condition: Vec<VerdictCondition>,
+    pub sources: Vec<String>,
     pub source: String,
 }
 
@@ -55,6 +75,7 @@ pub struct MarkerVerdictModel {
     /// Log-odds of `incorrect` for a rep at every feature's mean.
     pub intercept: f64,
     pub feature: Vec<ModelFeature>,
+    pub sources: Vec<String>,
     pub source: String,
 }
 
@@ -74,6 +95,7 @@ pub struct ModelFeature {
 pub struct Thresholds {
     pub segmentation: Segmentation,
     pub fault: Vec<FaultRule>,
+    pub measure: Vec<MeasureWords>,
     #[serde(default)]
     pub verdict: Vec<VerdictRule>,
     #[serde(default)]
@@ -85,17 +107,69 @@ pub const BUILTIN: &str = include_str!("../data/thresholds.toml");
 impl Thresholds {
     pub fn parse(text: &str) -> Result<Thresholds, String> {
         let t: Thresholds = toml::from_str(text).map_err(|e| e.to_string())?;
-        for f in &t.fault {
-            if !matches!(f.movement.as_str(), "squat" | "hinge" | "lunge") {
-                return Err(format!("fault `{}`: unknown movement `{}`", f.id, f.movement));
+        for m in &t.measure {
+            if !MEASURES.contains(&m.id.as_str()) {
+                return Err(format!("measure `{}`: not a measure the analysis takes (known: {})", m.id, MEASURES.join(", ")));
             }
+            if m.words.trim().is_empty() {
+                return Err(format!("measure `{}`: needs words", m.id));
+            }
+            if t.measure.iter().filter(|x| x.id == m.id).count() > 1 {
+                return Err(format!("measure `{}`: listed twice", m.id));
+            }
+        }
+        let known_measure = |what: &str, measure: &str| {
+            if t.measure.iter().any(|m| m.id == measure) {
+                Ok(())
+            } else {
+                Err(format!("{what}: unknown measure `{measure}` (a [[measure]] entry names each one)"))
+            }
+        };
+        if t.segmentation.sources.is_empty() {
+            return Err("segmentation: `sources` must name at least one source".into());
+        }
+        for f in &t.fault {
+            let Some(id) = FaultId::from_id(&f.id) else {
+                let known: Vec<&str> = FaultId::ALL.iter().map(|f| f.as_str()).collect();
+                return Err(format!("fault `{}`: not a fault of the registry (known: {})", f.id, known.join(", ")));
+            };
+            if f.movement != id.movement().id() {
+                return Err(format!("fault `{}`: is judged on the {} (movement `{}`), not `{}`", f.id, id.movement().id(), id.movement().id(), f.movement));
+            }
+            if t.fault.iter().filter(|x| x.id == f.id).count() > 1 {
+                return Err(format!("fault `{}`: has two rules", f.id));
+            }
+            known_measure(&format!("fault `{}`", f.id), &f.measure)?;
             if !(f.sigma > 0.0 && f.threshold.is_finite()) {
                 return Err(format!("fault `{}`: sigma must be above 0 and the threshold finite", f.id));
+            }
+            if f.words.trim().is_empty() {
+                return Err(format!("fault `{}`: needs words", f.id));
+            }
+            if f.sources.is_empty() {
+                return Err(format!("fault `{}`: `sources` must name at least one source", f.id));
+            }
+        }
+        if let Some(missing) = FaultId::ALL.iter().find(|id| !t.fault.iter().any(|f| f.id == id.as_str())) {
+            return Err(format!("fault `{missing}` of the registry has no rule"));
+        }
+        for v in &t.verdict {
+            if !matches!(v.movement.as_str(), "squat" | "hinge" | "lunge") {
+                return Err(format!("verdict: unknown movement `{}`", v.movement));
+            }
+            for c in &v.condition {
+                known_measure(&format!("verdict `{}`", v.movement), &c.measure)?;
+            }
+            if v.sources.is_empty() {
+                return Err(format!("verdict `{}`: `sources` must name at least one source", v.movement));
             }
         }
         for v in &t.marker_verdict {
             if !matches!(v.movement.as_str(), "squat" | "hinge" | "lunge") {
                 return Err(format!("marker_verdict: unknown movement `{}`", v.movement));
+            }
+            if v.sources.is_empty() {
+                return Err(format!("marker_verdict `{}`: `sources` must name at least one source", v.movement));
             }
             if !v.intercept.is_finite() || v.feature.is_empty() {
                 return Err(format!("marker_verdict `{}`: needs a finite intercept and at least one feature", v.movement));
@@ -114,5 +188,39 @@ impl Thresholds {
 
     pub fn builtin() -> Thresholds {
         Thresholds::parse(BUILTIN).expect("built-in thresholds are checked by a test")
+    }
+
+    /// The words of the fault `id`, if it has a rule.
+    pub fn fault_words(&self, id: &str) -> Option<&str> {
+        self.fault.iter().find(|f| f.id == id).map(|f| f.words.as_str())
+    }
+
+    /// The words and unit of the measure `id`, if listed.
+    pub fn measure_words(&self, id: &str) -> Option<(&str, &str)> {
+        self.measure.iter().find(|m| m.id == id).map(|m| (m.words.as_str(), m.unit.as_str()))
+    }
+
+    /// Every source id the rules name, with what names it (`fault `x``, `segmentation`, ...).
+    pub fn source_ids(&self) -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = self.segmentation.sources.iter().map(|s| ("segmentation".to_string(), s.as_str())).collect();
+        for f in &self.fault {
+            out.extend(f.sources.iter().map(|s| (format!("fault `{}`", f.id), s.as_str())));
+        }
+        for v in &self.verdict {
+            out.extend(v.sources.iter().map(|s| (format!("verdict `{}`", v.movement), s.as_str())));
+        }
+        for v in &self.marker_verdict {
+            out.extend(v.sources.iter().map(|s| (format!("marker_verdict `{}`", v.movement), s.as_str())));
+        }
+        out
+    }
+
+    /// Checks every source id the rules name against `known` (the knowledge base's source ids);
+    /// [`crate::faults::JUDGEMENT`] is always allowed. The error names the rule and the id.
+    pub fn check_sources(&self, known: &dyn Fn(&str) -> bool) -> Result<(), String> {
+        match self.source_ids().into_iter().find(|(_, id)| *id != JUDGEMENT && !known(id)) {
+            Some((what, id)) => Err(format!("data/thresholds.toml, {what}: `{id}` is not a source of the knowledge base")),
+            None => Ok(()),
+        }
     }
 }

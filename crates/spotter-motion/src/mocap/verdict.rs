@@ -161,7 +161,7 @@ pub fn apply_model(model: &MarkerVerdictModel, m: &MarkerMeasures) -> Option<Mar
     }
     let p = 1.0 / (1.0 + (-score).exp());
     Some(MarkerVerdict {
-        verdict: if p > 0.5 { "incorrect" } else { "correct" },
+        verdict: if p > 0.5 { crate::faults::INCORRECT } else { crate::faults::CORRECT },
         probability_incorrect: p,
         reasons,
     })

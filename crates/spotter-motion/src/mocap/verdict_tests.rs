@@ -107,6 +107,7 @@ fn logistic_arithmetic_and_missing_measures() {
             ModelFeature { measure: "wrist_line_tilt_deg".into(), mean: 4.0, sd: 2.0, weight: 1.5 },
             ModelFeature { measure: "hip_below_knee_over_leg".into(), mean: 0.0, sd: 0.1, weight: -2.0 },
         ],
+        sources: vec!["test".into()],
         source: "test".into(),
     };
     // score = -1 + 1.5·(8 − 4)/2 − 2·(−0.05 − 0)/0.1 = -1 + 3 + 1 = 3.
