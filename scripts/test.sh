@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # PostgreSQL runs only for the duration of the tests (scripts/pg-test.sh starts it on a private
 # Unix socket as an unprivileged user and stops it at the end); with SPOTTER_TEST_NO_SKIP=1 a
-# conformance story that cannot reach it fails instead of being skipped.
+# conformance story that cannot reach it fails instead of being skipped. Then the browser tests
+# (node's test runner, playwright-core, Debian's chromium) walk the web app as a person would.
 SPOTTER_TEST_NO_SKIP=1 bash scripts/pg-test.sh cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
+# The web app in headless Chromium (the server example is built by the workspace tests above).
+node --test crates/spotter-server/tests/browser/
