@@ -11,5 +11,6 @@ bash scripts/setup.sh
 # (node's test runner, playwright-core, Debian's chromium) walk the web app as a person would.
 SPOTTER_TEST_NO_SKIP=1 bash scripts/pg-test.sh cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
-# The web app in headless Chromium (the server example is built by the workspace tests above).
+# The web app in headless Chromium, served by the server's example binary.
+cargo build --locked --quiet -p spotter-server --example serve
 node --test crates/spotter-server/tests/browser/
