@@ -317,7 +317,7 @@ impl<'a> VideoRun<'a> {
         self.history_cap = (KEY_FRAME_HISTORY_S * fps).ceil() as usize;
         self.fps = Some(fps);
         if let Some(w) = self.out.as_mut() {
-            w.write_all(crate::wire::KeypointsDoc::head(fps).as_bytes()).map_err(write_error)?;
+            w.write_all(crate::wire::KeypointsDoc::head(fps, self.width, self.height, spotter_motion::keypoints::Layout::Blazepose33).as_bytes()).map_err(write_error)?;
         }
         for f in std::mem::take(&mut self.early) {
             self.feed(f)?;
@@ -398,7 +398,7 @@ impl<'a> VideoRun<'a> {
             self.start(crate::video::fps_from_times(&times))?;
         }
         if let Some(w) = self.out.as_mut() {
-            w.write_all(crate::wire::KeypointsDoc::tail(self.width, self.height, spotter_motion::keypoints::Layout::Blazepose33).as_bytes()).map_err(write_error)?;
+            w.write_all(crate::wire::KeypointsDoc::TAIL.as_bytes()).map_err(write_error)?;
         }
         let mut s = self.analyzer.take().expect("started").finish().map_err(|e| stream_error(&self.name, e))?;
         // The last reps come out at the end: their key frames too.
@@ -446,7 +446,7 @@ pub fn pose(video: &Path, o: &PoseOptions, progress: &mut dyn ProgressSink, out:
         serde_json::to_writer(&mut *out, &crate::wire::FrameDoc::new(f)).map_err(|e| AppError::Write(e.to_string()))
     };
     if let Some(fps) = fps {
-        out.write_all(crate::wire::KeypointsDoc::head(fps).as_bytes()).map_err(write_error)?;
+        out.write_all(crate::wire::KeypointsDoc::head(fps, h.width, h.height, h.layout).as_bytes()).map_err(write_error)?;
     }
     let report = session.run(progress, &mut |f| {
         if fps.is_some() {
@@ -457,7 +457,7 @@ pub fn pose(video: &Path, o: &PoseOptions, progress: &mut dyn ProgressSink, out:
             let times: Vec<f64> = early.iter().map(|f| f.t).collect();
             let rate = crate::video::fps_from_times(&times);
             fps = Some(rate);
-            out.write_all(crate::wire::KeypointsDoc::head(rate).as_bytes()).map_err(write_error)?;
+            out.write_all(crate::wire::KeypointsDoc::head(rate, h.width, h.height, h.layout).as_bytes()).map_err(write_error)?;
             for f in std::mem::take(&mut early) {
                 write(&f, &mut *out)?;
             }
@@ -466,12 +466,12 @@ pub fn pose(video: &Path, o: &PoseOptions, progress: &mut dyn ProgressSink, out:
     })?;
     if fps.is_none() {
         let times: Vec<f64> = early.iter().map(|f| f.t).collect();
-        out.write_all(crate::wire::KeypointsDoc::head(crate::video::fps_from_times(&times)).as_bytes()).map_err(write_error)?;
+        out.write_all(crate::wire::KeypointsDoc::head(crate::video::fps_from_times(&times), h.width, h.height, h.layout).as_bytes()).map_err(write_error)?;
         for f in std::mem::take(&mut early) {
             write(&f, &mut *out)?;
         }
     }
-    out.write_all(crate::wire::KeypointsDoc::tail(h.width, h.height, spotter_motion::keypoints::Layout::Blazepose33).as_bytes()).map_err(write_error)?;
+    out.write_all(crate::wire::KeypointsDoc::TAIL.as_bytes()).map_err(write_error)?;
     Ok(report)
 }
 

@@ -71,9 +71,10 @@ fn the_keypoint_document_reads_back_and_streams_to_the_same_bytes() {
     assert_eq!(spotter_motion::keypoints::parse_keypoints_json(&whole).expect("reads back"), seq);
     // Streamed a frame at a time: the same bytes.
     let frames: Vec<String> = seq.frames.iter().map(|f| serde_json::to_string(&wire::FrameDoc::new(f)).expect("frame")).collect();
-    let streamed = format!("{}{}{}", wire::KeypointsDoc::head(seq.fps), frames.join(","), wire::KeypointsDoc::tail(seq.width, seq.height, seq.layout));
+    let streamed = format!("{}{}{}", wire::KeypointsDoc::head(seq.fps, seq.width, seq.height, seq.layout), frames.join(","), wire::KeypointsDoc::TAIL);
     assert_eq!(streamed, whole);
-    assert!(whole.starts_with("{\"fps\":"), "{}", &whole[..40]);
+    // The clip-wide fields come before the frames (so a streaming reader need not hold them).
+    assert!(whole.starts_with(&format!("{{\"fps\":{},\"width\":{},\"height\":{},\"layout\":\"blazepose33\",\"frames\":[{{\"t\":", seq.fps, seq.width, seq.height)), "{}", &whole[..80]);
     insta::assert_snapshot!("keypoints-first-frame", frames[0]);
 }
 

@@ -224,33 +224,35 @@ impl AnalysisDoc {
     }
 }
 
-/// The keypoint document (spec/movement.md's keypoint JSON), as the pose step writes it: keys in
-/// this order (`fps`, `frames`, `height`, `layout`, `width`; in a frame `landmarks`, `t`,
-/// `world_landmarks`), written compact.
+/// The keypoint document (spec/movement.md's keypoint JSON), as the pose step writes it: the
+/// clip-wide fields first, in the spec's order (`fps`, `width`, `height`, `layout`, then
+/// `frames`; in a frame `t`, `landmarks`, `world_landmarks`), written compact. With the clip-wide
+/// fields before the frames, a streaming reader hands each frame on as it reads it (with them
+/// after, as the files written before issue 11 had them, it must keep the frames until the end).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeypointsDoc {
     pub fps: f64,
-    pub frames: Vec<FrameDoc>,
+    pub width: u32,
     pub height: u32,
     /// `blazepose33` or `coco17`.
     pub layout: &'static str,
-    pub width: u32,
+    pub frames: Vec<FrameDoc>,
 }
 
-/// One frame of a [`KeypointsDoc`]: image landmarks `[x, y, z, visibility]` (`null`: no person),
-/// time in seconds, world landmarks `[x, y, z]` in metres when the model gives them.
+/// One frame of a [`KeypointsDoc`]: time in seconds, image landmarks `[x, y, z, visibility]`
+/// (`null`: no person), world landmarks `[x, y, z]` in metres when the model gives them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrameDoc {
-    pub landmarks: Option<Vec<[f64; 4]>>,
     pub t: f64,
+    pub landmarks: Option<Vec<[f64; 4]>>,
     pub world_landmarks: Option<Vec<[f64; 3]>>,
 }
 
 impl FrameDoc {
     pub fn new(f: &KeypointFrame) -> FrameDoc {
         FrameDoc {
-            landmarks: f.landmarks.as_ref().map(|l| l.iter().map(|k| [k.x, k.y, k.z, k.visibility]).collect()),
             t: f.t,
+            landmarks: f.landmarks.as_ref().map(|l| l.iter().map(|k| [k.x, k.y, k.z, k.visibility]).collect()),
             world_landmarks: f.world_landmarks.clone(),
         }
     }
@@ -258,21 +260,20 @@ impl FrameDoc {
 
 impl KeypointsDoc {
     pub fn new(seq: &KeypointSequence) -> KeypointsDoc {
-        KeypointsDoc { fps: seq.fps, frames: seq.frames.iter().map(FrameDoc::new).collect(), height: seq.height, layout: seq.layout.id(), width: seq.width }
+        KeypointsDoc { fps: seq.fps, width: seq.width, height: seq.height, layout: seq.layout.id(), frames: seq.frames.iter().map(FrameDoc::new).collect() }
     }
 
     /// The document's text before the first frame, for a writer that streams the frames (each
-    /// frame compact, separated by `,`): with [`KeypointsDoc::tail`], the same bytes as
-    /// `serde_json::to_string(&KeypointsDoc::new(..))`.
-    pub fn head(fps: f64) -> String {
+    /// frame compact, separated by `,`): with [`KeypointsDoc::TAIL`] after the last, the same
+    /// bytes as `serde_json::to_string(&KeypointsDoc::new(..))`.
+    pub fn head(fps: f64, width: u32, height: u32, layout: Layout) -> String {
         // Written through serde_json so a number reads exactly as in the whole document.
-        format!("{{\"fps\":{},\"frames\":[", serde_json::to_string(&fps).unwrap_or_else(|_| "null".into()))
+        let fps = serde_json::to_string(&fps).unwrap_or_else(|_| "null".into());
+        format!("{{\"fps\":{fps},\"width\":{width},\"height\":{height},\"layout\":\"{}\",\"frames\":[", layout.id())
     }
 
     /// The document's text after the last frame.
-    pub fn tail(width: u32, height: u32, layout: Layout) -> String {
-        format!("],\"height\":{height},\"layout\":\"{}\",\"width\":{width}}}", layout.id())
-    }
+    pub const TAIL: &'static str = "]}";
 }
 
 /// What the pose step did (`spotter pose --stats FILE`), for the user and for the speed
