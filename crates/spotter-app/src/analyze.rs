@@ -475,17 +475,10 @@ pub fn pose(video: &Path, o: &PoseOptions, progress: &mut dyn ProgressSink, out:
     Ok(report)
 }
 
-/// Sources `data/thresholds.toml` names that the knowledge base does not list yet
-/// (crates/spotter-kb/data/sources.toml): the IPF technical rules (depth), the UI-PRMD data set
-/// (Vakanski et al. 2018: trunk lean, the verdicts) and the EC3D data set (knee travel). The
-/// check accepts exactly these besides the knowledge base's own; a test fails once one of them
-/// is added there, so the list only shrinks.
-pub const SOURCES_NOT_YET_IN_KB: [&str; 3] = ["ipf_technical_rules", "uiprmd_2018", "ec3d"];
-
 /// The built-in thresholds, with every source id they name checked against the knowledge base.
 pub fn thresholds(kb: &Kb) -> Result<Thresholds, AppError> {
     let t = Thresholds::builtin();
-    t.check_sources(&|id| kb.sources.iter().any(|s| s.id == id) || SOURCES_NOT_YET_IN_KB.contains(&id)).map_err(AppError::Failed)?;
+    t.check_sources(&|id| kb.sources.iter().any(|s| s.id == id)).map_err(AppError::Failed)?;
     Ok(t)
 }
 

@@ -195,16 +195,11 @@ fn the_coaching_file_and_the_thresholds_name_the_registrys_faults_and_known_sour
     }
     // thresholds.toml: every source known (the loader's check).
     analyze::thresholds(&kb).expect("every threshold names known sources");
-    // The interim list only shrinks: none of it is in the knowledge base yet, and each is used.
     let t = spotter_motion::thresholds::Thresholds::builtin();
-    for id in analyze::SOURCES_NOT_YET_IN_KB {
-        assert!(!kb.sources.iter().any(|s| s.id == id), "`{id}` is in the knowledge base now: take it off SOURCES_NOT_YET_IN_KB");
-        assert!(t.source_ids().iter().any(|(_, s)| *s == id), "`{id}` is named by no threshold: take it off SOURCES_NOT_YET_IN_KB");
-    }
     // A typo in a source id is refused.
     let mut bad = t.clone();
     bad.fault[0].sources = vec!["seed_legday_bak".into()];
-    assert!(bad.check_sources(&|id| kb.sources.iter().any(|s| s.id == id) || analyze::SOURCES_NOT_YET_IN_KB.contains(&id)).is_err());
+    assert!(bad.check_sources(&|id| kb.sources.iter().any(|s| s.id == id)).is_err());
 }
 
 #[test]
