@@ -17,7 +17,7 @@ enum Stop {
     NotUtf8,
 }
 
-/// The read of `spotter analyze FILE.csv` (crates/spotter-cli/src/stream_input.rs,
+/// The read of `spotter analyze FILE.csv` (crates/spotter-app/src/input.rs,
 /// `read_keypoints_csv`) on bytes instead of a file: lines of at most the limit and a byte,
 /// `\n` or `\r\n` endings dropped, each line UTF-8 on its own.
 fn read_lines(data: &[u8]) -> Result<KeypointSequence, Stop> {
