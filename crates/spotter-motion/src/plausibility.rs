@@ -63,21 +63,17 @@ const LIMBS: [(&str, usize, usize); 4] = [
 ];
 
 /// Landmarks the gates look at (the ones the analysis measures with).
-const CHECKED: [usize; 13] = [
-    bp::NOSE,
-    bp::LEFT_EAR,
-    bp::RIGHT_EAR,
-    bp::LEFT_SHOULDER,
-    bp::RIGHT_SHOULDER,
-    bp::LEFT_WRIST,
-    bp::RIGHT_WRIST,
-    bp::LEFT_HIP,
-    bp::RIGHT_HIP,
-    bp::LEFT_KNEE,
-    bp::RIGHT_KNEE,
-    bp::LEFT_ANKLE,
-    bp::RIGHT_ANKLE,
-];
+const CHECKED: [usize; 13] = {
+    // The body's tracked landmarks up to the ankles (nose, ears, shoulders, wrists, hips, knees,
+    // ankles); heels and toes are left to the body's own checks.
+    let mut out = [0; 13];
+    let mut i = 0;
+    while i < 13 {
+        out[i] = crate::body::TRACKED[i];
+        i += 1;
+    }
+    out
+};
 
 /// A landmark's name in plain words.
 pub fn landmark_name(lm: usize) -> &'static str {
