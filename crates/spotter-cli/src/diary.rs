@@ -205,6 +205,10 @@ pub fn export(kb: &Kb, a: &ExportArgs) -> anyhow::Result<()> {
     let text = match a.format {
         ExportFormat::Json => book.export_json(kb).map_err(app_error)?,
         ExportFormat::Csv => entries_csv(&book.diary(kb).map_err(app_error)?),
+        ExportFormat::Fhir => {
+            let bundle = spotter_app::diary::fhir_bundle(&book.diary(kb).map_err(app_error)?);
+            serde_json::to_string_pretty(&bundle)? + "\n"
+        }
     };
     match &a.output {
         Some(path) => crate::output::write_atomic("-o", path, text.as_bytes()),

