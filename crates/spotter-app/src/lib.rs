@@ -6,6 +6,7 @@
 //!   one place, shared by every front end, fields only ever added.
 //! - [`triage`], [`explain`] and [`plan`] run the core crates and return those documents together
 //!   with the domain results a text renderer needs.
+//! - [`questionnaire`] decides which question the check asks next (terminal and web alike).
 //! - [`analyze()`] runs the movement analysis of a keypoint file, a motion-capture file or a video
 //!   (the pose step, [`video`]) through the one streaming engine and returns the analysis and its
 //!   document; [`pose()`] writes a video's keypoints; [`video::draw_key_frames`] draws the key frames.
@@ -21,6 +22,7 @@ pub use analyze::{AnalysisInput, AnalysisOutcome, AnalyzeRequest, InputKind, Lif
 pub use video::{KeyFrame, KeyFramePng, PoseOptions, PoseReport, draw_key_frames};
 
 pub mod diary;
+pub mod questionnaire;
 pub use spotter_wire as wire;
 
 use spotter_kb::Kb;

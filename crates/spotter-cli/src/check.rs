@@ -10,6 +10,7 @@ use crate::style::{self, paint};
 use crate::{coach_out, input_error, render};
 use spotter_kb::{Item, ItemKind, Kb, Tier};
 use spotter_triage::{Answer, Answers, eval, tier_only};
+use spotter_app::questionnaire::{must_answer, offered_values, should_ask};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
@@ -262,7 +263,7 @@ impl<'k, 'o, R: BufRead> Session<'k, 'o, R> {
             let reply = match step {
                 Step::Triage(item) | Step::Coaching(item) => {
                     self.heading(item)?;
-                    let must = item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, &self.answers));
+                    let must = must_answer(item, &self.answers);
                     let offered = offered_values(item, &self.answers);
                     self.p.ask(item, offered.as_deref(), number, must, !self.history.is_empty())?
                 }
@@ -356,16 +357,6 @@ impl<'k, 'o, R: BufRead> Session<'k, 'o, R> {
     }
 }
 
-/// The values a choice question offers: all of them, or for an item with `offer_from`, those
-/// picked in the earlier item (when it was answered with at least one).
-fn offered_values(item: &Item, answers: &Answers) -> Option<Vec<spotter_kb::Choice>> {
-    let from = item.offer_from.as_deref()?;
-    let ItemKind::Choice { values } = &item.kind else { return None };
-    let Some(Answer::Multi(picked)) = answers.get(from) else { return None };
-    let offered: Vec<spotter_kb::Choice> = values.iter().filter(|c| picked.contains(&c.id)).cloned().collect();
-    (!offered.is_empty()).then_some(offered)
-}
-
 fn is_back(reply: &str) -> bool {
     matches!(reply.to_ascii_lowercase().as_str(), "b" | "back" | "<")
 }
@@ -407,22 +398,6 @@ impl FullResult {
         }
         Ok(matches!(reply.as_str(), "f" | "full" | "y" | "yes" | "more"))
     }
-}
-
-/// Whether the question can still matter: safety-critical items always; follow-ups only when
-/// their condition holds; others only while some rule reading them is above the tier reached.
-fn should_ask(kb: &Kb, item: &Item, answers: &Answers) -> bool {
-    if let Some(c) = &item.ask_if
-        && !eval::holds(c, answers)
-    {
-        return false;
-    }
-    // Safety-critical items, and follow-ups the answers so far make necessary, are always asked,
-    // so that saved answers are complete for `spotter triage`.
-    if item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, answers)) {
-        return true;
-    }
-    kb.max_tier_reading(&item.id).is_some_and(|max| max > tier_only(kb, answers))
 }
 
 struct Prompter<'o, R> {

@@ -1,49 +1,20 @@
-//! The check as a sequence of form steps, with the rules `spotter check` follows (its
-//! `should_ask` and `offered_values`, reimplemented here until they move into `spotter-app`):
-//! safety-critical items are always asked, follow-ups only when their condition holds, other
-//! questions only while an answer could still raise the tier; an answer that makes this an
-//! emergency ends the questionnaire at once.
+//! The check as a sequence of form steps. Which question is asked is decided by
+//! `spotter_app::questionnaire`, the same rules `spotter check` follows: safety-critical items are
+//! always asked, follow-ups only when their condition holds, other questions only while an answer
+//! could still raise the tier; an answer that makes this an emergency ends the questionnaire at once.
 //!
 //! The form carries every answer so far in fields named by item id. An item's field present with
 //! the empty value marks it as shown: a question the person left blank is not asked again, unless
 //! it must be answered (safety-critical, or a follow-up its condition makes necessary).
 
-use spotter_kb::{Choice, Item, ItemKind, Kb, Tier};
-use spotter_triage::{Answer, Answers, eval, tier_only};
+use spotter_kb::{Item, ItemKind, Kb, Tier};
+use spotter_triage::{Answers, eval, tier_only};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Field names the forms use besides item ids.
 pub const GO_ON_FIELD: &str = "go_on";
 
-/// Whether the question can still matter: safety-critical items always; follow-ups only when
-/// their condition holds; others only while some rule reading them is above the tier reached.
-/// (The same rule as `spotter check`.)
-pub fn should_ask(kb: &Kb, item: &Item, answers: &Answers) -> bool {
-    if let Some(c) = &item.ask_if
-        && !eval::holds(c, answers)
-    {
-        return false;
-    }
-    if must_answer(item, answers) {
-        return true;
-    }
-    kb.max_tier_reading(&item.id).is_some_and(|max| max > tier_only(kb, answers))
-}
-
-/// Safety-critical items, and follow-ups the answers so far make necessary: never skipped.
-pub fn must_answer(item: &Item, answers: &Answers) -> bool {
-    item.safety_critical || item.required_if.as_ref().is_some_and(|c| eval::holds(c, answers))
-}
-
-/// The values a choice question offers: all of them, or for an item with `offer_from`, those
-/// picked in the earlier item (when it was answered with at least one).
-pub fn offered_values(item: &Item, answers: &Answers) -> Option<Vec<Choice>> {
-    let from = item.offer_from.as_deref()?;
-    let ItemKind::Choice { values } = &item.kind else { return None };
-    let Some(Answer::Multi(picked)) = answers.get(from) else { return None };
-    let offered: Vec<Choice> = values.iter().filter(|c| picked.contains(&c.id)).cloned().collect();
-    (!offered.is_empty()).then_some(offered)
-}
+pub use spotter_app::questionnaire::{must_answer, offered_values, should_ask};
 
 /// What a check form sent.
 #[derive(Debug, Clone, Default, PartialEq)]

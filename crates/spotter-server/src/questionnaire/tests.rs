@@ -2,6 +2,7 @@
 //! spec/triage.md (which questions can still matter, an emergency ends the check).
 
 use super::*;
+use spotter_triage::Answer;
 
 fn kb() -> Kb {
     Kb::builtin().expect("kb")
