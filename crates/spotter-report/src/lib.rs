@@ -10,6 +10,7 @@
 //! last thing to go.
 
 pub mod card;
+pub mod clinician;
 pub mod keyframe;
 
 pub use card::Card;
@@ -183,23 +184,7 @@ impl LaidCard {
     /// The words on the page in layout order, separated by single spaces (words are never
     /// hyphenated). For tests and for checking what a card says without looking at it.
     pub fn text(&self) -> String {
-        fn walk(frame: &Frame, out: &mut String) {
-            for (_, item) in frame.items() {
-                match item {
-                    FrameItem::Group(g) => walk(&g.frame, out),
-                    FrameItem::Text(t) => {
-                        out.push_str(t.text.as_str());
-                        out.push(' ');
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let mut out = String::new();
-        for page in self.doc.pages() {
-            walk(&page.frame, &mut out);
-        }
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
+        frame_text(self.doc.pages().iter().map(|p| &p.frame))
     }
 
     pub fn pdf(&self) -> Result<Vec<u8>, ReportError> {
@@ -230,7 +215,28 @@ pub fn png_size_px(png: &[u8]) -> Option<(u32, u32)> {
     Some((be(16)?, be(20)?))
 }
 
-fn check_scale(pixels_per_pt: f32) -> Result<(), ReportError> {
+/// The words in `frames` in layout order, separated by single spaces.
+pub(crate) fn frame_text<'a>(frames: impl Iterator<Item = &'a Frame>) -> String {
+    fn walk(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, out),
+                FrameItem::Text(t) => {
+                    out.push_str(t.text.as_str());
+                    out.push(' ');
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    for f in frames {
+        walk(f, &mut out);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub(crate) fn check_scale(pixels_per_pt: f32) -> Result<(), ReportError> {
     if PNG_SCALE.contains(&pixels_per_pt) {
         Ok(())
     } else {
@@ -254,7 +260,7 @@ pub(crate) fn layout(card: &Card, fit: Fit) -> Result<LaidCard, ReportError> {
     Ok(LaidCard { doc, fit, warnings })
 }
 
-fn describe(diags: &[SourceDiagnostic]) -> String {
+pub(crate) fn describe(diags: &[SourceDiagnostic]) -> String {
     diags
         .iter()
         .map(|d| {
