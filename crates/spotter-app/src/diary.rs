@@ -10,6 +10,16 @@ use spotter_store::{
 };
 use spotter_triage::Answers;
 
+/// Today's date where the person is (the machine's local time zone), for the diary's "no date
+/// after today" rule and the default date of an entry or a check. A lifter east of UTC logging in
+/// the morning is already on the next day; UTC's date would refuse their entry as in the future.
+pub fn today() -> Date {
+    use chrono::Datelike;
+    let d = chrono::Local::now().date_naive();
+    // chrono's dates are all valid; only a year past 9999 would not fit the diary's.
+    Date::from_ymd(d.year(), d.month(), d.day()).unwrap_or_else(|| Date::from_ymd(9999, 12, 31).expect("a valid date"))
+}
+
 /// Why a diary request was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DiaryAppError {
@@ -79,6 +89,11 @@ impl DiaryBook {
         let mut v: Vec<StoredEntry> = self.store.entries(self.person)?.into_iter().filter(|e| !e.replaced).collect();
         v.sort_by_key(|e| e.record.date);
         Ok(v)
+    }
+
+    /// Every version of the entry of `date`, oldest first (a replaced entry is kept).
+    pub fn entry_versions(&self, date: Date) -> Result<Vec<StoredEntry>, DiaryAppError> {
+        Ok(self.store.entry_versions(self.person, date)?)
     }
 
     /// `diary list --format json`: `{"entries": [...]}`, each entry's JSON plus its `id`.
@@ -204,6 +219,118 @@ pub fn fhir_bundle(diary: &Diary) -> serde_json::Value {
     json!({ "resourceType": "Bundle", "type": "collection", "entry": entries })
 }
 
+/// The days the clinician summary's chart shows: the four weeks up to the latest entry.
+pub const SUMMARY_CHART_DAYS: i64 = 28;
+
+/// The clinician summary of the diary (spec/memory.md's PDF export) in words: the pain chart with
+/// training and warm-up days, the days logged, the checks with their tiers and fired rules, the
+/// alerts, the warm-up comparison; `name` only when given.
+pub fn clinician_report(kb: &Kb, diary: &Diary, name: Option<&str>) -> spotter_report::clinician::ClinicianReport {
+    use spotter_report::clinician::{AlertRow, Chart, CheckRow, ClinicianReport, DayRow};
+    let st = spotter_diary::status(kb, diary);
+    let entries = diary.entries();
+    let checks = diary.checks();
+    let first = [entries.first().map(|e| e.date), checks.first().map(|c| c.date)].into_iter().flatten().min();
+    let last = [entries.last().map(|e| e.date), checks.last().map(|c| c.date)].into_iter().flatten().max();
+    let period = match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{a} to {b}"),
+        (Some(a), _) => a.to_string(),
+        _ => "nothing logged yet".to_string(),
+    };
+    let label = |s: spotter_diary::Severity| match s {
+        spotter_diary::Severity::Tier(t) => kb.tier_info(t).label.clone(),
+        spotter_diary::Severity::Info => "Note".to_string(),
+    };
+    let alerts = st.alerts.iter().map(|a| AlertRow { label: label(a.severity), message: a.message.clone() }).collect();
+    let status = st.triage.as_ref().map(|t| {
+        let info = kb.tier_info(t.triage.tier);
+        let rules: Vec<String> = t.triage.fired.iter().map(|f| format!("{} {}", f.rule.id, f.rule.title)).collect();
+        if rules.is_empty() { format!("{}: {}", info.label, info.headline) } else { format!("{} ({}): {}", info.label, rules.join("; "), info.headline) }
+    });
+    let chart = match entries.last() {
+        None => Chart { days: 1, first: String::new(), last: String::new(), segments: Vec::new(), points: Vec::new(), training: Vec::new() },
+        Some(l) => {
+            let start = l.date.add_days(-(SUMMARY_CHART_DAYS - 1)).unwrap_or(l.date);
+            let shown: Vec<&spotter_diary::Entry> = entries.iter().filter(|e| e.date >= start).collect();
+            let index = |d: Date| d.days_since(start) as u32;
+            let mut segments: Vec<Vec<(u32, u8)>> = Vec::new();
+            let mut prev: Option<Date> = None;
+            for e in &shown {
+                let pt = (index(e.date), e.pain_now.points());
+                match (prev, segments.last_mut()) {
+                    (Some(p), Some(seg)) if e.date.days_since(p) == 1 => seg.push(pt),
+                    _ => segments.push(vec![pt]),
+                }
+                prev = Some(e.date);
+            }
+            Chart {
+                days: SUMMARY_CHART_DAYS as u32,
+                first: start.to_string(),
+                last: l.date.to_string(),
+                points: shown.iter().map(|e| (index(e.date), e.pain_now.points())).collect(),
+                training: shown.iter().filter_map(|e| e.training.as_ref().map(|t| (index(e.date), t.warmed_up == Some(true)))).collect(),
+                segments,
+            }
+        }
+    };
+    let days = entries
+        .iter()
+        .map(|e| {
+            let (training, after) = match &e.training {
+                Some(t) => {
+                    let warm = match t.warmed_up {
+                        Some(true) => ", warmed up",
+                        Some(false) => ", no warm-up",
+                        None => "",
+                    };
+                    let names: Vec<&str> =
+                        t.exercises.iter().map(|id| kb.coaching.exercise(id).map_or(id.as_str(), |x| x.name.as_str())).collect();
+                    let what = if names.is_empty() { "trained".to_string() } else { names.join(", ") };
+                    (format!("{what}{warm}"), t.pain_after_training.map(|p| p.points().to_string()).unwrap_or_default())
+                }
+                None => ("rest".to_string(), String::new()),
+            };
+            let night = if e.worse_at_night == Some(true) { "; worse at night" } else { "" };
+            DayRow {
+                date: e.date.to_string(),
+                pain_now: e.pain_now.points().to_string(),
+                worst: e.pain_worst_24h.map(|p| p.points().to_string()).unwrap_or_default(),
+                training: format!("{training}{night}"),
+                pain_after: after,
+            }
+        })
+        .collect();
+    let checks = checks
+        .iter()
+        .map(|c| {
+            let t = spotter_triage::triage(kb, &c.answers);
+            CheckRow {
+                date: c.date.to_string(),
+                tier: kb.tier_info(c.tier).label.clone(),
+                rules: t.fired.iter().map(|f| format!("{} {}", f.rule.id, f.rule.title)).collect(),
+            }
+        })
+        .collect();
+    ClinicianReport {
+        title: "Low back pain diary: summary".into(),
+        period,
+        name: name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
+        self_reported: "Self-reported by the lifter in Spotter (pain 0 to 10, training days, answers to its triage questions); not a clinical record.".into(),
+        status,
+        alerts,
+        chart,
+        days,
+        checks,
+        adherence: st.adherence.as_ref().map(|a| a.message.clone()),
+        footer: format!("Made by Spotter {} on the lifter's own machine. {}", env!("CARGO_PKG_VERSION"), kb.disclaimer),
+    }
+}
+
+/// The clinician summary as a one-page black-and-white A4 PDF.
+pub fn clinician_pdf(kb: &Kb, diary: &Diary, name: Option<&str>) -> Result<Vec<u8>, spotter_report::ReportError> {
+    spotter_report::clinician::summary_pdf(&clinician_report(kb, diary, name))
+}
+
 /// A CSV cell, quoted when it holds a comma, a quote or a line break (RFC 4180).
 fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
@@ -285,5 +412,66 @@ mod tests {
         }
         assert!(b.entries().unwrap().is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    const SEED: &str = include_str!("../../../examples/diary-seed-story.json");
+
+    #[test]
+    fn the_clinician_summary_of_the_seed_story_is_one_page_with_what_a_clinician_needs() {
+        let kb = kb();
+        let diary = spotter_diary::parse_diary_json(&kb, SEED, today()).expect("the seed story");
+        let report = clinician_report(&kb, &diary, None);
+        assert_eq!(report.name, None, "no name unless one is given");
+        assert_eq!(report.days.len(), 7);
+        assert_eq!(report.chart.points.len(), 7);
+        assert!(report.chart.segments.len() >= 2, "a gap where days were not logged");
+        let laid = spotter_report::clinician::lay_out_summary(&report).expect("lays out");
+        assert_eq!(laid.pages(), 1);
+        assert!(laid.warnings.is_empty(), "{:?}", laid.warnings);
+        assert_eq!((laid.days_left_out, laid.checks_left_out), (0, 0));
+        let text = laid.text();
+        for says in ["Self-reported", "2026-11-16 to 2026-11-26", "2026-11-23", "Book a professional", "rest"] {
+            assert!(text.contains(says), "{says:?} not on the page: {text}");
+        }
+        // The status and the alert: no improvement after rest.
+        let st = spotter_diary::status(&kb, &diary);
+        for a in &st.alerts {
+            let first_words: String = a.message.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+            assert!(text.contains(&first_words), "alert {:?} not on the page", a.id);
+        }
+        // The check's tier and fired rules.
+        let fired = spotter_triage::triage(&kb, &diary.checks()[0].answers);
+        for f in &fired.fired {
+            assert!(text.contains(&f.rule.id), "{} not on the page", f.rule.id);
+        }
+        assert!(spotter_report::clinician::summary_pdf(&report).expect("pdf").starts_with(b"%PDF-"));
+        // A name only when given.
+        let named = spotter_report::clinician::lay_out_summary(&clinician_report(&kb, &diary, Some("A. Lifter"))).expect("lays out");
+        assert!(named.text().contains("A. Lifter") && !text.contains("Name:"));
+    }
+
+    #[test]
+    fn a_five_year_diary_still_fits_one_page_and_says_what_it_left_out() {
+        let kb = kb();
+        let start = Date::from_ymd(2021, 12, 1).expect("date");
+        let mut entries = Vec::new();
+        for i in 0..1800 {
+            let d = start.add_days(i).expect("date");
+            let trained = i % 3 == 0;
+            let mut e = serde_json::json!({"date": d.to_string(), "pain_now": (i % 7) as u8, "trained": trained});
+            if trained {
+                e["exercises"] = serde_json::json!(["back_squat", "romanian_deadlift"]);
+                e["warmed_up"] = serde_json::json!(i % 2 == 0);
+                e["pain_after_training"] = serde_json::json!((i % 5) as u8);
+            }
+            entries.push(e);
+        }
+        let text = serde_json::json!({"entries": entries, "checks": []}).to_string();
+        let diary = spotter_diary::parse_diary_json(&kb, &text, today()).expect("a long diary");
+        let laid = spotter_report::clinician::lay_out_summary(&clinician_report(&kb, &diary, None)).expect("lays out");
+        assert_eq!(laid.pages(), 1);
+        assert!(laid.days_left_out > 1700, "{}", laid.days_left_out);
+        assert!(laid.text().contains(&format!("{} earlier days are in the full export", laid.days_left_out)));
+        assert_eq!(clinician_report(&kb, &diary, None).chart.points.len(), SUMMARY_CHART_DAYS as usize);
     }
 }

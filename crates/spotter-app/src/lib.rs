@@ -23,6 +23,7 @@ pub use video::{KeyFrame, KeyFramePng, PoseOptions, PoseReport, draw_key_frames}
 
 pub mod diary;
 pub mod questionnaire;
+pub mod reminders;
 pub use spotter_wire as wire;
 
 use spotter_kb::Kb;

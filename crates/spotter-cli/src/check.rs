@@ -99,6 +99,25 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
     if let Some(path) = &a.save {
         save_answers(path, &answers, a.force)?;
     }
+    // The diary: with --record at once; otherwise offered at the end of a check in words (never
+    // at an emergency, where nothing should stand between the person and the phone).
+    let record = a.record || (!json && !matches!(finished, Finished::Emergency) && {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        OfferDiary.ask(&mut input, &mut out, echo)?
+    });
+    if record {
+        let date = crate::diary::today();
+        let book = crate::diary::open_book(&a.db)?;
+        let result = serde_json::to_string_pretty(&spotter_app::triage(kb, &answers).doc)?;
+        book.record_check(kb, date, answers.clone(), &result).map_err(crate::diary::app_error)?;
+        let said = format!("Saved in your diary for {}: `spotter diary status` reads your later days against it.", date.in_words());
+        if json {
+            writeln!(anstream::stderr(), "{said}")?;
+        } else {
+            writeln!(out, "{}", paint(style::DIM, &style::wrap(&said, style::width(), "", "")))?;
+        }
+    }
     let note = closing_note(a.save.as_deref(), tier);
     if note.is_empty() {
         return Ok(());
@@ -376,6 +395,27 @@ fn read_reply<B: BufRead>(input: &mut B) -> anyhow::Result<Option<String>> {
     match String::from_utf8(buf) {
         Ok(s) if !s.contains('\0') => Ok(Some(s)),
         _ => Err(input_error("the input is not text (a reply has bytes that are not UTF-8, or NUL bytes); no result is given")),
+    }
+}
+
+/// The offer to keep the check in the diary.
+struct OfferDiary;
+
+impl OfferDiary {
+    /// `true` for s (or y, yes, save).
+    fn ask(&self, input: &mut impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<bool> {
+        writeln!(out)?;
+        write!(out, "    {} ", paint(style::PROMPT, "s to save this check in your diary, or Enter to finish >"))?;
+        out.flush()?;
+        let Some(reply) = read_reply(input)? else {
+            writeln!(out)?;
+            return Ok(false);
+        };
+        let reply = reply.trim().to_ascii_lowercase();
+        if echo {
+            writeln!(out, "{reply}")?;
+        }
+        Ok(matches!(reply.as_str(), "s" | "save" | "y" | "yes"))
     }
 }
 

@@ -249,12 +249,15 @@ pub struct DiaryImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// json (everything, re-importable), csv (one row a day) or fhir (FHIR R4 Bundle)
+    /// json (everything, re-importable), csv (one row a day), fhir (FHIR R4 Bundle) or pdf (a one-page summary for a clinician)
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// The file to write (default: standard output)
+    /// The file to write (default: standard output; a PDF needs -o)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --format pdf: a name to print on the summary (none by default)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -305,6 +308,8 @@ pub enum ExportFormat {
     Csv,
     /// FHIR R4: a collection Bundle of QuestionnaireResponses (checks) and LOINC 72514-3 Observations (pain)
     Fhir,
+    /// One black-and-white A4 page for a clinician: the pain chart, days, checks, alerts
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -361,6 +366,27 @@ pub struct PlanArgs {
     /// Then play the warm-up with the timer (as `spotter warmup`)
     #[arg(long)]
     pub play: bool,
+
+    /// Also write reminders any calendar imports (iCalendar, FILE.ics): the warm-up before each
+    /// leg day, and the sitting breaks on work days
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+
+    /// With --ics: the days you train legs, such as mon,thu
+    #[arg(long = "leg-days", value_name = "DAYS", value_delimiter = ',', requires = "ics")]
+    pub leg_days: Vec<String>,
+
+    /// With --ics: when a leg-day session starts, HH:MM (the warm-up starts 15 minutes before)
+    #[arg(long = "session-time", value_name = "HH:MM", default_value = "18:00", requires = "ics")]
+    pub session_time: String,
+
+    /// With --ics: your work days, for the sitting breaks (`none` for no breaks)
+    #[arg(long = "work-days", value_name = "DAYS", value_delimiter = ',', default_value = "mon,tue,wed,thu,fri", requires = "ics")]
+    pub work_days: Vec<String>,
+
+    /// With --ics: your working hours, HH:MM-HH:MM
+    #[arg(long = "work-hours", value_name = "HH:MM-HH:MM", default_value = "09:00-17:00", requires = "ics")]
+    pub work_hours: String,
 
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
@@ -520,6 +546,13 @@ pub struct CheckArgs {
     /// Overwrite the --save file if it exists
     #[arg(long, requires = "save")]
     pub force: bool,
+
+    /// Save the result in your diary without asking (by default the check offers it at the end)
+    #[arg(long)]
+    pub record: bool,
+
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

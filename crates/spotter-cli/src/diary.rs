@@ -24,14 +24,12 @@ pub fn run(kb: &Kb, c: &DiaryCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Today in UTC, from the system clock.
+/// Today where the person is (the machine's local time zone).
 pub fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let epoch = Date::from_ymd(1970, 1, 1).expect("a valid date");
-    epoch.add_days((secs / 86_400) as i64).unwrap_or(epoch)
+    spotter_app::diary::today()
 }
 
-fn location(db: &DbArgs) -> anyhow::Result<Location> {
+pub fn location(db: &DbArgs) -> anyhow::Result<Location> {
     let home = std::env::var_os("HOME");
     let xdg = std::env::var_os("XDG_DATA_HOME");
     // `--db` and SPOTTER_DB arrive through clap (the flag wins); the default file otherwise.
@@ -40,11 +38,15 @@ fn location(db: &DbArgs) -> anyhow::Result<Location> {
     Ok(loc)
 }
 
+pub fn open_book(db: &DbArgs) -> anyhow::Result<DiaryBook> {
+    open(db)
+}
+
 fn open(db: &DbArgs) -> anyhow::Result<DiaryBook> {
     DiaryBook::open(&location(db)?).map_err(app_error)
 }
 
-fn app_error(e: DiaryAppError) -> anyhow::Error {
+pub fn app_error(e: DiaryAppError) -> anyhow::Error {
     if e.is_bad_input() { input_error(e.to_string()) } else { anyhow::anyhow!(e.to_string()) }
 }
 
@@ -201,6 +203,17 @@ pub fn export(kb: &Kb, a: &ExportArgs) -> anyhow::Result<()> {
     if let Some(path) = &a.output {
         crate::output::check_file("-o", path)?;
     }
+    if a.name.is_some() && a.format != ExportFormat::Pdf {
+        return Err(input_error("--name is printed on the PDF summary only: use it with --format pdf"));
+    }
+    if a.format == ExportFormat::Pdf {
+        match &a.output {
+            None => return Err(input_error("--format pdf writes a file: give it with -o FILE.pdf")),
+            Some(path) => {
+                crate::output::check_extension("-o", path, &["pdf"])?;
+            }
+        }
+    }
     let book = open(&a.db)?;
     let text = match a.format {
         ExportFormat::Json => book.export_json(kb).map_err(app_error)?,
@@ -209,11 +222,30 @@ pub fn export(kb: &Kb, a: &ExportArgs) -> anyhow::Result<()> {
             let bundle = spotter_app::diary::fhir_bundle(&book.diary(kb).map_err(app_error)?);
             serde_json::to_string_pretty(&bundle)? + "\n"
         }
+        ExportFormat::Pdf => return export_pdf(kb, a, &book),
     };
     match &a.output {
         Some(path) => crate::output::write_atomic("-o", path, text.as_bytes()),
         None => Ok(write!(anstream::stdout(), "{text}")?),
     }
+}
+
+/// `export --format pdf -o FILE.pdf`: the one-page clinician summary.
+fn export_pdf(kb: &Kb, a: &ExportArgs, book: &DiaryBook) -> anyhow::Result<()> {
+    let Some(path) = &a.output else {
+        return Err(input_error("--format pdf writes a file: give it with -o FILE.pdf"));
+    };
+    let diary = book.diary(kb).map_err(app_error)?;
+    let pdf = spotter_app::diary::clinician_pdf(kb, &diary, a.name.as_deref()).map_err(|e| anyhow::anyhow!("the summary could not be made: {e}"))?;
+    crate::output::write_atomic("-o", path, &pdf)?;
+    writeln!(
+        anstream::stdout(),
+        "Summary written to {} (one A4 page, PDF: {} days, {} checks)",
+        path.display(),
+        diary.entries().len(),
+        diary.checks().len()
+    )?;
+    Ok(())
 }
 
 pub fn backup_command(a: &BackupArgs) -> anyhow::Result<()> {

@@ -160,13 +160,41 @@ fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
             output::check_not_input("--card", path, analysis)?;
         }
     }
+    let schedule = match &a.ics {
+        Some(path) => {
+            output::check_extension("--ics", path, &["ics"])?;
+            output::check_file("--ics", path)?;
+            output::check_not_input("--ics", path, &a.answers)?;
+            Some(schedule(a)?)
+        }
+        None => None,
+    };
     let mut answers = read_answers(kb, &a.answers)?;
     merge_analysis(kb, &mut answers, a.analysis.as_deref())?;
     let plan = spotter_coach::make_plan(kb, &answers, a.minutes).map_err(|e| input_error(format!("--minutes: {e}")))?;
-    let card_note = match &a.card {
+    let mut card_note = match &a.card {
         Some(path) => Some(write_card(kb, &plan, path)?),
         None => None,
     };
+    if let (Some(path), Some(schedule)) = (&a.ics, &schedule) {
+        let r = spotter_app::reminders::plan_calendar_now(&plan, schedule).map_err(|e| input_error(format!("--ics: {e}")))?;
+        output::write_atomic("--ics", path, r.ics.as_bytes())?;
+        let mut said = format!("Reminders written to {}:", path.display());
+        if let Some(t) = r.warmup_start {
+            said.push_str(&format!(" the {}-minute warm-up at {t} on {}", r.warmup_minutes, a.leg_days.join(", ")));
+        }
+        if !r.sitting_breaks.is_empty() {
+            if r.warmup_start.is_some() {
+                said.push(';');
+            }
+            said.push_str(&format!(" {} sitting breaks a work day, {} to {}", r.sitting_breaks.len(), r.sitting_breaks[0], r.sitting_breaks[r.sitting_breaks.len() - 1]));
+        }
+        said.push_str(". Import the file into your calendar.");
+        card_note = Some(match card_note {
+            Some(n) => format!("{n}\n{said}"),
+            None => said,
+        });
+    }
     let mut out = anstream::stdout();
     coach_out::write_plan(&mut out, kb, &plan, a.format)?;
     if let Some(note) = card_note {
@@ -178,6 +206,30 @@ fn plan(kb: &Kb, a: &cli::PlanArgs) -> anyhow::Result<()> {
         player::play(&plan, &opts, &mut out)?;
     }
     Ok(())
+}
+
+/// The `--ics` flags as a schedule from today.
+fn schedule(a: &cli::PlanArgs) -> anyhow::Result<spotter_app::reminders::Schedule> {
+    use spotter_app::reminders::{Schedule, TimeOfDay, Weekday};
+    let days = |flag: &str, list: &[String]| -> anyhow::Result<Vec<Weekday>> {
+        if list.len() == 1 && list[0].trim().eq_ignore_ascii_case("none") {
+            return Ok(Vec::new());
+        }
+        list.iter()
+            .map(|d| Weekday::parse(d).ok_or_else(|| input_error(format!("{flag}: {d:?} is not a day of the week (mon, tue, wed, thu, fri, sat, sun)"))))
+            .collect()
+    };
+    let time = |flag: &str, t: &str| TimeOfDay::parse(t).ok_or_else(|| input_error(format!("{flag}: {t:?} is not a time of day HH:MM (00:00 to 23:59)")));
+    let mut s = Schedule::new(spotter_app::diary::today());
+    s.leg_days = days("--leg-days", &a.leg_days)?;
+    s.work_days = days("--work-days", &a.work_days)?;
+    s.session_start = time("--session-time", &a.session_time)?;
+    let Some((start, end)) = a.work_hours.split_once('-') else {
+        return Err(input_error(format!("--work-hours: {:?} is not HH:MM-HH:MM (such as 09:00-17:00)", a.work_hours)));
+    };
+    s.work_start = time("--work-hours", start)?;
+    s.work_end = time("--work-hours", end)?;
+    Ok(s)
 }
 
 /// Renders the printable card to `path`, in the format its extension names, and says where it
@@ -240,7 +292,13 @@ fn serve(a: &cli::ServeArgs) -> anyhow::Result<()> {
         (_, _, Some(_)) => Some(spotter_server::Tls::SelfSigned),
         _ => None,
     };
-    let mut config = spotter_server::ServeConfig { addr, tls, ..spotter_server::ServeConfig::new(data_dir) };
+    // The diary: --db or SPOTTER_DB; else spotter.db in the data folder (the default one, unless
+    // --data-dir names another).
+    let db = match (&a.db.db, &a.data_dir) {
+        (None, Some(dir)) => spotter_store::Location::Sqlite { path: dir.join("spotter.db") },
+        _ => diary::location(&a.db)?,
+    };
+    let mut config = spotter_server::ServeConfig { addr, tls, db: Some(db), ..spotter_server::ServeConfig::new(data_dir) };
     if let Some(m) = a.max_upload {
         config.max_upload_bytes = m;
     }

@@ -144,14 +144,14 @@ pub fn pretty<T: serde::Serialize>(doc: &T) -> String {
     serde_json::to_string_pretty(doc).unwrap_or_else(|_| "{}".to_string()) + "\n"
 }
 
-fn json_response(status: StatusCode, body: String) -> Response {
+pub fn json_response(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
 }
 
 /// The body as text: JSON (or no Content-Type at all), within the limit, UTF-8, not empty.
-fn body_text(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
+pub fn body_text(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if ct != "application/json" && !ct.ends_with("+json") {
@@ -207,7 +207,7 @@ pub fn read_request(kb: &Kb, text: &str) -> Result<Answers, ApiError> {
 }
 
 /// The query's parameters, each at most once and only those `allowed`.
-fn query_params(q: Option<&str>, allowed: &[&str]) -> Result<BTreeMap<String, String>, ApiError> {
+pub fn query_params(q: Option<&str>, allowed: &[&str]) -> Result<BTreeMap<String, String>, ApiError> {
     let mut out = BTreeMap::new();
     for (k, v) in form_urlencoded::parse(q.unwrap_or("").as_bytes()) {
         if !allowed.contains(&k.as_ref()) {

@@ -1,5 +1,5 @@
 //! One error type for the JSON API, mapped to a status code and the body
-//! `{"error": text}` (with `"items": [ids]` for answers). Bad input is always 4xx and names what
+//! `{"error": text}` (with `"items": [ids]` for answers, `"fields": [names]` for diary entries). Bad input is always 4xx and names what
 //! is wrong; nothing about the server's insides is sent.
 
 use axum::http::{HeaderValue, StatusCode, header};
@@ -14,11 +14,14 @@ pub struct ApiError {
     pub message: String,
     /// The item ids the error is about (answers errors only; `None` leaves the field out).
     pub items: Option<Vec<String>>,
+    /// The fields of a diary entry or check the error is about (`pain_now`, `date`), diary
+    /// routes only (`None` leaves the field out).
+    pub fields: Option<Vec<String>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, message: message.into(), items: None }
+        ApiError { status, message: message.into(), items: None, fields: None }
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -39,7 +42,7 @@ impl ApiError {
             }
         };
         let items = error.items().into_iter().map(str::to_string).collect();
-        ApiError { status, message: format!("invalid answers in {what}: {error}"), items: Some(items) }
+        ApiError { status, message: format!("invalid answers in {what}: {error}"), items: Some(items), fields: None }
     }
 
     /// The application layer's refusals, worded for HTTP (no command-line flags).
@@ -62,6 +65,9 @@ impl ApiError {
         doc.insert("error".into(), self.message.clone().into());
         if let Some(items) = &self.items {
             doc.insert("items".into(), items.clone().into());
+        }
+        if let Some(fields) = &self.fields {
+            doc.insert("fields".into(), fields.clone().into());
         }
         serde_json::Value::Object(doc).to_string()
     }

@@ -8,12 +8,13 @@
 //!   without TLS); [`serve`] binds, says `listening on http://HOST:PORT`, and serves until the
 //!   shutdown future completes, finishing the requests in flight.
 //!
-//! Modules: `api` (the JSON routes), `pages` (server-rendered pages), `questionnaire` (which
+//! Modules: `api` (the JSON routes), `diary` (the diary's JSON routes and the `/diary` page), `pages` (server-rendered pages), `questionnaire` (which
 //! questions the check asks next, and reading the form's answers), `html` (escaping and the page
 //! layout from `web/`), `openapi` (the route table and the OpenAPI document built from it),
 //! `layers` (security headers, timeouts, logs), `error` (one error type mapped to status codes).
 
 mod api;
+mod diary;
 mod error;
 mod html;
 mod layers;
@@ -50,6 +51,9 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// TLS, required for any address other than loopback.
     pub tls: Option<Tls>,
+    /// The diary database (`--db`, `SPOTTER_DB`, or `spotter.db` in the data dir); `None` serves
+    /// no diary (its routes answer 503).
+    pub db: Option<spotter_store::Location>,
     /// The largest video upload, in bytes (the video routes are not built yet).
     pub max_upload_bytes: u64,
     /// After the shutdown signal, how long requests in flight may take before the server stops
@@ -64,6 +68,7 @@ impl ServeConfig {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
             data_dir,
             tls: None,
+            db: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             shutdown_grace: REQUEST_TIMEOUT,
         }
@@ -131,22 +136,37 @@ pub enum ServeError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("cannot write the `listening on` line: {0}")]
     Announce(std::io::Error),
+    #[error("the diary cannot be opened: {0}")]
+    Diary(#[from] spotter_app::diary::DiaryAppError),
     #[error("the server stopped: {0}")]
     Io(std::io::Error),
 }
 
-/// What every handler shares: the knowledge base, loaded once, and the slots for CPU-heavy
-/// work (card rendering), one per core, so a burst of cards queues instead of taking every thread.
+/// What every handler shares: the knowledge base, loaded once, the diary (when the server has
+/// one), and the slots for CPU-heavy work (card rendering), one per core, so a burst of cards
+/// queues instead of taking every thread.
 #[derive(Clone)]
 pub struct AppState {
     pub kb: Arc<spotter_kb::Kb>,
     heavy: Arc<tokio::sync::Semaphore>,
+    diary: Option<Arc<diary::SharedDiary>>,
 }
 
 impl AppState {
     pub fn new(kb: spotter_kb::Kb) -> AppState {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        AppState { kb: Arc::new(kb), heavy: Arc::new(tokio::sync::Semaphore::new(cores)) }
+        AppState { kb: Arc::new(kb), heavy: Arc::new(tokio::sync::Semaphore::new(cores)), diary: None }
+    }
+
+    /// This state with the diary at `location` (opened, and made on first use, now).
+    pub async fn with_diary(mut self, location: spotter_store::Location) -> Result<AppState, spotter_app::diary::DiaryAppError> {
+        self.diary = Some(diary::open_shared(location).await?);
+        Ok(self)
+    }
+
+    /// Whether this server keeps a diary.
+    pub fn has_diary(&self) -> bool {
+        self.diary.is_some()
     }
 
     /// The state with the knowledge base compiled into the binary.
@@ -163,7 +183,7 @@ impl AppState {
 /// The whole app: pages, the JSON API, static assets, with body limits, timeouts, security
 /// headers and request logs on every route.
 pub fn router(state: AppState) -> axum::Router {
-    let app = axum::Router::new().merge(api::routes()).merge(pages::routes()).with_state(state.clone());
+    let app = axum::Router::new().merge(api::routes()).merge(diary::routes()).merge(pages::routes()).with_state(state.clone());
     layers::apply(app, state)
 }
 
@@ -206,7 +226,10 @@ pub async fn serve_with_output(
     mut out: impl Write,
 ) -> Result<(), ServeError> {
     check_config(&config)?;
-    let state = AppState::builtin()?;
+    let mut state = AppState::builtin()?;
+    if let Some(db) = config.db.clone() {
+        state = state.with_diary(db).await?;
+    }
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     let local = listener.local_addr().map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     // The socket accepts connections from here on (they wait in the backlog until served).

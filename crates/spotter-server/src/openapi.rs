@@ -35,6 +35,8 @@ pub enum Body {
     Request,
     /// A check form (`application/x-www-form-urlencoded`, fields named by item id).
     Form,
+    /// A diary entry (spec/memory.md's entry JSON).
+    Entry,
 }
 
 const JSON: &str = "application/json";
@@ -90,6 +92,58 @@ pub const ROUTES: &[Route] = &[
             ERRORS[3],
         ],
     },
+    Route {
+        method: "post",
+        path: "/api/v1/diary",
+        summary: "Log a day in the diary (as `spotter diary add --entry`); one entry per date",
+        query: &[Param { name: "replace", required: false, schema: "boolean", description: "Replace the date's entry (the old one is kept)" }],
+        body: Body::Entry,
+        responses: &[
+            (201, "Stored, durably: the entry's id", JSON, "Created"),
+            ERRORS[0],
+            (409, "The date has an entry already (send ?replace=true to replace it)", JSON, "Error"),
+            ERRORS[1],
+            ERRORS[2],
+            (422, "A field is invalid (`fields` names it): a pain over 10, a future date, an unknown exercise or item", JSON, "Error"),
+            (503, "The server has no diary", JSON, "Error"),
+        ],
+    },
+    Route {
+        method: "get",
+        path: "/api/v1/diary",
+        summary: "The diary's entries in date order, each with its id (as `spotter diary list --format json`)",
+        query: &[],
+        body: Body::None,
+        responses: &[(200, "The entries", JSON, "EntryList"), (503, "The server has no diary", JSON, "Error")],
+    },
+    Route {
+        method: "get",
+        path: "/api/v1/diary/status",
+        summary: "What the record says: derived items, the status triage, alerts, warm-up view (as `spotter diary status --format json`)",
+        query: &[],
+        body: Body::None,
+        responses: &[(200, "The status", JSON, "DiaryStatus"), (503, "The server has no diary", JSON, "Error")],
+    },
+    Route {
+        method: "post",
+        path: "/api/v1/checks",
+        summary: "Triage the answers and save them with the result in the diary (as `spotter diary check`)",
+        query: &[Param { name: "date", required: false, schema: "string", description: "The check's date, YYYY-MM-DD, not after today (default today)" }],
+        body: Body::Answers,
+        responses: &[(201, "Saved, durably: the triage document", JSON, "TriageDoc"), ERRORS[0], ERRORS[1], ERRORS[2], ERRORS[3], (503, "The server has no diary", JSON, "Error")],
+    },
+    Route {
+        method: "get",
+        path: "/api/v1/export",
+        summary: "The diary as a file (as `spotter export`)",
+        query: &[Param { name: "format", required: true, schema: "string", description: "json (re-importable), csv, fhir (an R4 collection Bundle) or pdf (a one-page summary for a clinician)" }],
+        body: Body::None,
+        responses: &[
+            (200, "The export: application/json, text/csv, application/fhir+json or application/pdf", JSON, ""),
+            (400, "format missing or unknown", JSON, "Error"),
+            (503, "The server has no diary", JSON, "Error"),
+        ],
+    },
     Route { method: "get", path: "/api/v1/openapi.json", summary: "This description", query: &[], body: Body::None, responses: &[(200, "OpenAPI 3.1", JSON, "")] },
     Route { method: "get", path: "/", summary: "Page: what Spotter is, the disclaimer, the emergency list", query: &[], body: Body::None, responses: &[(200, "Page", HTML, "")] },
     Route { method: "get", path: "/check", summary: "Page: the check's first questions", query: &[], body: Body::None, responses: &[(200, "Page", HTML, "")] },
@@ -117,6 +171,31 @@ pub const ROUTES: &[Route] = &[
         query: &[],
         body: Body::Form,
         responses: &[(200, "The card", "application/pdf", ""), (422, "Answers incomplete or invalid", HTML, "")],
+    },
+    Route { method: "get", path: "/diary", summary: "Page: the diary (alerts, log a day, the pain chart, the warm-up view)", query: &[], body: Body::None, responses: &[(200, "Page", HTML, "")] },
+    Route {
+        method: "post",
+        path: "/diary",
+        summary: "Page form: log a day (fields date, pain_now, trained, exercises, warmed_up, pain_after_training, worse_at_night, note, replace)",
+        query: &[],
+        body: Body::Form,
+        responses: &[(303, "Saved: to /diary", HTML, ""), (409, "The date has an entry: offers to replace it", HTML, ""), (422, "A field is invalid", HTML, "")],
+    },
+    Route {
+        method: "post",
+        path: "/diary/check",
+        summary: "Page form: save the check's answers (fields named by item id) and its result in the diary",
+        query: &[],
+        body: Body::Form,
+        responses: &[(303, "Saved: to /diary", HTML, ""), (422, "A field is not an answer", HTML, "")],
+    },
+    Route {
+        method: "post",
+        path: "/plan/calendar",
+        summary: "The plan's reminders as an iCalendar file (form fields: the answers, leg_days, work_days, session_time, work_start, work_end)",
+        query: &[],
+        body: Body::Form,
+        responses: &[(200, "The calendar", "text/calendar", ""), (422, "Answers incomplete, a bad day or time, or nothing to remind of", HTML, "")],
     },
     Route { method: "get", path: "/assets/style.css", summary: "The stylesheet", query: &[], body: Body::None, responses: &[(200, "CSS", "text/css", "")] },
 ];
@@ -180,6 +259,7 @@ fn request_body(body: Body) -> Option<Value> {
         Body::None => None,
         Body::Answers => Some(json!({"required": true, "content": {JSON: {"schema": answers}}})),
         Body::Request => Some(json!({"required": true, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Request"}}}})),
+        Body::Entry => Some(json!({"required": true, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Entry"}}}})),
         Body::Form => Some(json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "additionalProperties": true}}}})),
     }
 }
@@ -216,7 +296,7 @@ pub fn openapi_document() -> Value {
     let mut schemas = serde_json::Map::new();
     schemas.insert(
         "Error".into(),
-        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "items": string_list()}}),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "items": string_list(), "fields": string_list()}}),
     );
     schemas.insert("Health".into(), json!({"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}));
     schemas.insert(
@@ -232,6 +312,37 @@ pub fn openapi_document() -> Value {
                 "analysis": {"type": ["object", "null"], "description": "A `spotter analyze --format json` document"}
             }}
         ]}),
+    );
+    schemas.insert(
+        "Entry".into(),
+        json!({"type": "object", "required": ["date", "pain_now", "trained"], "properties": {
+            "date": {"type": "string", "format": "date"},
+            "pain_now": {"type": "integer", "minimum": 0, "maximum": 10},
+            "pain_worst_24h": {"type": "integer", "minimum": 0, "maximum": 10},
+            "trained": {"type": "boolean"},
+            "exercises": string_list(),
+            "warmed_up": {"type": "boolean"},
+            "pain_after_training": {"type": "integer", "minimum": 0, "maximum": 10},
+            "worse_at_night": {"type": "boolean"},
+            "onset_date": {"type": "string", "format": "date"},
+            "answers": {"$ref": "#/components/schemas/Answers"},
+            "note": {"type": "string", "maxLength": 2000}
+        }}),
+    );
+    schemas.insert("Created".into(), json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}));
+    schemas.insert(
+        "EntryList".into(),
+        json!({"type": "object", "required": ["entries"], "properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}}}),
+    );
+    schemas.insert(
+        "DiaryStatus".into(),
+        json!({"type": "object", "required": ["derived", "triage", "alerts"], "properties": {
+            "as_of": {"type": ["string", "null"]},
+            "derived": {"type": "object"},
+            "triage": {"oneOf": [{"$ref": "#/components/schemas/TriageDoc"}, {"type": "null"}]},
+            "alerts": {"type": "array", "items": {"type": "object", "required": ["id", "severity", "message"]}},
+            "adherence": {"type": ["object", "null"]}
+        }}),
     );
     for (name, fields) in DOC_FIELDS {
         schemas.insert(name.to_string(), doc_schema(fields));

@@ -24,6 +24,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/check", get(check_start).post(check_step))
         .route("/plan", get(plan_start).post(plan_page))
         .route("/plan/card", axum::routing::post(plan_card))
+        .route("/plan/calendar", axum::routing::post(plan_calendar))
         .route("/assets/style.css", get(style_css))
         .fallback(not_found)
 }
@@ -70,7 +71,7 @@ async fn home(State(s): State<AppState>) -> Response {
         "<p>Your lower back hurts after leg day. Spotter asks about the warning signs first and tells you whether you need a doctor, \
          and how soon. When it is safe, it looks for why your back took the load and gives you a warm-up, cues for your lifts, \
          stretches, core and glute work, and a card to print.</p>\n\
-         <p>Everything runs on this machine: your answers are not sent anywhere else and not kept.</p>\n",
+         <p>Everything runs on this machine: your answers are not sent anywhere else, and kept only if you save them in your diary.</p>\n",
     );
     let _ = write!(
         main,
@@ -85,7 +86,7 @@ async fn home(State(s): State<AppState>) -> Response {
 }
 
 async fn check_start(State(s): State<AppState>) -> Response {
-    respond_check(&s.kb, &FormAnswers::default())
+    respond_check(&s.kb, &FormAnswers::default(), s.has_diary())
 }
 
 async fn check_step(State(s): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
@@ -93,7 +94,7 @@ async fn check_step(State(s): State<AppState>, headers: HeaderMap, body: Result<
         Ok(f) => f,
         Err(e) => return e.page(&s.kb),
     };
-    respond_check(&s.kb, &form)
+    respond_check(&s.kb, &form, s.has_diary())
 }
 
 /// The form body, read and checked; a page saying what is wrong otherwise.
@@ -122,18 +123,18 @@ fn read_form(kb: &Kb, headers: &HeaderMap, body: Result<Bytes, BytesRejection>, 
     questionnaire::parse_form(kb, &bytes, extra).map_err(|e: FormError| PageError(StatusCode::UNPROCESSABLE_ENTITY, e.message))
 }
 
-fn respond_check(kb: &Kb, form: &FormAnswers) -> Response {
+fn respond_check(kb: &Kb, form: &FormAnswers, diary: bool) -> Response {
     match questionnaire::next_step(kb, form) {
         Next::Ask(items) => page(StatusCode::OK, Page { title: "Check", main: step_html(kb, form, &items), header: true, body_class: "check" }, &kb.disclaimer),
         Next::Emergency => {
-            let main = result_html(kb, form, ResultKind::Emergency);
+            let main = result_html(kb, form, ResultKind::Emergency, diary);
             page(StatusCode::OK, Page { title: "Emergency: call now", main, header: false, body_class: "result emergency" }, &kb.disclaimer)
         }
         Next::TriageDone => {
-            page(StatusCode::OK, Page { title: "Your result", main: result_html(kb, form, ResultKind::Triage), header: true, body_class: "result" }, &kb.disclaimer)
+            page(StatusCode::OK, Page { title: "Your result", main: result_html(kb, form, ResultKind::Triage, diary), header: true, body_class: "result" }, &kb.disclaimer)
         }
         Next::CoachingDone => {
-            page(StatusCode::OK, Page { title: "Your result and plan", main: result_html(kb, form, ResultKind::Coached), header: true, body_class: "result" }, &kb.disclaimer)
+            page(StatusCode::OK, Page { title: "Your result and plan", main: result_html(kb, form, ResultKind::Coached, diary), header: true, body_class: "result" }, &kb.disclaimer)
         }
     }
 }
@@ -261,7 +262,7 @@ enum ResultKind {
     Coached,
 }
 
-fn result_html(kb: &Kb, form: &FormAnswers, kind: ResultKind) -> String {
+fn result_html(kb: &Kb, form: &FormAnswers, kind: ResultKind, diary: bool) -> String {
     let answers = &form.answers;
     let t = spotter_app::triage(kb, answers);
     let doc = &t.doc;
@@ -363,6 +364,15 @@ fn result_html(kb: &Kb, form: &FormAnswers, kind: ResultKind) -> String {
             m.push_str(&plan_actions(&form));
         }
         _ => {}
+    }
+    // Last, after the button that goes on: the diary is kept only when the person asks.
+    if diary {
+        // Kept only when the person asks: the diary builds on the latest saved check.
+        let _ = write!(
+            m,
+            "<form method=\"post\" action=\"/diary/check\" class=\"actions save-check\">\n<p>Keep this check in your diary on this machine, so later days are read against it?</p>\n{}<button type=\"submit\" class=\"secondary\">Save the check in my diary</button>\n</form>\n",
+            hidden_fields(&FormAnswers { go_on: false, ..form.clone() })
+        );
     }
     m
 }
@@ -505,7 +515,109 @@ async fn plan_page(State(s): State<AppState>, headers: HeaderMap, body: Result<B
          <p class=\"no-print\">To print this page, use your browser's Print command: it prints the plan alone, without the menus.</p>\n",
         if budget.is_empty() { spotter_kb::number::show(plan.warmup_budget_seconds as f64 / 60.0) } else { budget.clone() }
     );
+    if spotter_app::reminders::has_reminders(&plan) {
+        m.push_str(&calendar_form(&fields, &budget));
+    }
     page(StatusCode::OK, Page { title: "Your plan", main: m, header: true, body_class: "plan" }, &kb.disclaimer)
+}
+
+/// The plan page's reminders form: leg days, session time, work days and hours, to a calendar file.
+fn calendar_form(fields: &str, budget: &str) -> String {
+    let mut m = String::from(
+        "<section class=\"no-print\" aria-labelledby=\"calendar-title\">\n<h2 id=\"calendar-title\">Reminders in your calendar</h2>\n\
+         <p>Download a calendar file (.ics) that your phone's or computer's calendar imports: the warm-up 15 minutes before each leg day, and the sitting breaks on work days. Nothing is sent anywhere.</p>\n\
+         <form method=\"post\" action=\"/plan/calendar\" class=\"diary-form\">\n",
+    );
+    m.push_str(fields);
+    let _ = writeln!(m, "<input type=\"hidden\" name=\"minutes\" value=\"{}\">", esc(budget));
+    let days = [("mon", "Mon"), ("tue", "Tue"), ("wed", "Wed"), ("thu", "Thu"), ("fri", "Fri"), ("sat", "Sat"), ("sun", "Sun")];
+    for (name, legend, checked) in [("leg_days", "Leg days", &[][..]), ("work_days", "Work days", &["mon", "tue", "wed", "thu", "fri"][..])] {
+        let _ = writeln!(m, "<fieldset>\n<legend>{legend}</legend>");
+        for (v, label) in days {
+            let id = format!("{name}-{v}");
+            let _ = writeln!(
+                m,
+                "<label class=\"tap\" for=\"{id}\"><input type=\"checkbox\" id=\"{id}\" name=\"{name}\" value=\"{v}\"{}> {label}</label>",
+                if checked.contains(&v) { " checked" } else { "" }
+            );
+        }
+        m.push_str("</fieldset>\n");
+    }
+    m.push_str(
+        "<p><label for=\"session_time\">Leg-day session starts at</label> <input type=\"time\" id=\"session_time\" name=\"session_time\" value=\"18:00\" required></p>\n\
+         <p><label for=\"work_start\">Work from</label> <input type=\"time\" id=\"work_start\" name=\"work_start\" value=\"09:00\" required> \
+         <label for=\"work_end\">to</label> <input type=\"time\" id=\"work_end\" name=\"work_end\" value=\"17:00\" required></p>\n\
+         <button type=\"submit\">Download the reminders (.ics)</button>\n</form>\n</section>\n",
+    );
+    m
+}
+
+/// The single-valued fields of the calendar form besides the answers (the day lists are read
+/// apart: `leg_days`, `work_days`).
+const CALENDAR_FIELDS: [&str; 4] = ["minutes", "session_time", "work_start", "work_end"];
+
+async fn plan_calendar(State(s): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    use spotter_app::reminders::{Schedule, TimeOfDay, Weekday};
+    let kb = &s.kb;
+    // Day lists come as repeated fields: take them out before the answers are read.
+    let Ok(bytes) = body else {
+        return error_page(&kb.disclaimer, StatusCode::BAD_REQUEST, "The form could not be read.");
+    };
+    let mut lists: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(&bytes) {
+        match k.as_ref() {
+            "leg_days" => lists.entry("leg_days").or_default().push(v.into_owned()),
+            "work_days" => lists.entry("work_days").or_default().push(v.into_owned()),
+            _ => {
+                rest.append_pair(&k, &v);
+            }
+        }
+    }
+    let rest = Bytes::from(rest.finish());
+    let (form, minutes) = match complete_form(kb, &headers, Ok(rest), &CALENDAR_FIELDS) {
+        Ok(f) => f,
+        Err(e) => return e.page(kb),
+    };
+    let bad = |m: String| error_page(&kb.disclaimer, StatusCode::UNPROCESSABLE_ENTITY, &m);
+    let mut schedule = Schedule::new(spotter_app::diary::today());
+    for (name, target) in [("leg_days", &mut schedule.leg_days), ("work_days", &mut schedule.work_days)] {
+        let mut days = Vec::new();
+        for d in lists.get(name).into_iter().flatten() {
+            match Weekday::parse(d) {
+                Some(w) => days.push(w),
+                None => return bad(format!("{name}: {:?} is not a day of the week.", crate::api::shorten(d))),
+            }
+        }
+        *target = days;
+    }
+    for (name, target) in [("session_time", &mut schedule.session_start), ("work_start", &mut schedule.work_start), ("work_end", &mut schedule.work_end)] {
+        if let Some(t) = form.extra.get(name) {
+            match TimeOfDay::parse(t) {
+                Some(x) => *target = x,
+                None => return bad(format!("{name}: {:?} is not a time of day (HH:MM).", crate::api::shorten(t))),
+            }
+        }
+    }
+    let plan = match spotter_app::plan(kb, &form.answers, minutes) {
+        Ok((plan, _)) => plan,
+        Err(e) => return bad(ApiError::from_app(&e).message),
+    };
+    match spotter_app::reminders::plan_calendar_now(&plan, &schedule) {
+        Ok(r) => {
+            let mut resp = r.ics.into_response();
+            let h = resp.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+            h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"spotter-reminders.ics\""));
+            resp
+        }
+        Err(e) => bad(format!("{}.", upper_first(&e.to_string()))),
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 async fn plan_card(State(s): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {

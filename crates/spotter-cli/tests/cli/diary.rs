@@ -171,3 +171,31 @@ fn fhir_export_of_the_seed_story_is_a_valid_r4_bundle() {
     fhir_schema_check(&dir, "bad3.json", &bad).expect_err("an Observation without code is refused");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn pdf_export_is_one_a4_page_for_a_clinician() {
+    let dir = db_dir("pdf");
+    let db = dir.join("spotter.db");
+    ok(&with_db(&db, &["diary", "import", example("diary-seed-story.json").to_str().unwrap()]));
+    // A PDF goes to a file named .pdf; --name only with it.
+    let refused = |args: &[&str], says: &str| {
+        let out = with_db(&db, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(says), "{args:?}: {}", text(&out.stderr));
+    };
+    refused(&["export", "--format", "pdf"], "give it with -o FILE.pdf");
+    refused(&["export", "--format", "pdf", "-o", dir.join("summary.txt").to_str().unwrap()], "-o");
+    refused(&["export", "--format", "csv", "--name", "A. Lifter"], "--name is printed on the PDF summary only");
+    let pdf = dir.join("summary.pdf");
+    let said = ok(&with_db(&db, &["export", "--format", "pdf", "-o", pdf.to_str().unwrap()]));
+    assert_eq!(said.trim(), format!("Summary written to {} (one A4 page, PDF: 7 days, 1 checks)", pdf.display()));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // One page, A4 (595 x 842 points): the page tree counts one page and the media box is A4
+    // (the PDF's dictionaries are written uncompressed).
+    let body = String::from_utf8_lossy(&bytes);
+    assert!(body.contains("/Type/Pages/Count 1"), "one page");
+    assert_eq!(body.matches("/Type/Page/").count(), 1, "one page object");
+    assert!(body.contains("/MediaBox[0 0 595.2756 841.8898]"), "A4");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

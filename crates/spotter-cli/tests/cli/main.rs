@@ -213,6 +213,34 @@ mod check {
     }
 
     #[test]
+    fn check_offers_to_record_its_result_in_the_diary() {
+        let dir = std::env::temp_dir().join(format!("spotter-check-record-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = dir.join("spotter.db");
+        let db = db.to_str().unwrap();
+        // Enter (or the end of the input) declines: no diary is made.
+        let out = spotter(&["check", "--db", db], &(ALL_CLEAR.to_string() + "\n"));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("s to save this check in your diary, or Enter to finish >"));
+        assert!(!dir.exists(), "nothing stored when declined");
+        // s saves it, with the date, and says so.
+        let out = spotter(&["check", "--db", db], &(ALL_CLEAR.to_string() + "s\n"));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("Saved in your diary for"), "{}", text(&out.stdout));
+        let status = json_of(&spotter(&["diary", "status", "--format", "json", "--db", db], ""));
+        assert_eq!(status["triage"]["tier"], "self_care", "{status}");
+        // --record saves without asking, in JSON mode too (the note goes to stderr).
+        let v = json_of(&spotter(&["check", "--format", "json", "--record", "--db", db], ALL_CLEAR));
+        assert_eq!(v["tier"], "self_care");
+        let list = json_of(&spotter(&["export", "--format", "json", "--db", db], ""));
+        assert_eq!(list["checks"].as_array().map(Vec::len), Some(2));
+        // No offer after an emergency.
+        let out = spotter(&["check", "--db", db], "30\ny\n");
+        assert!(!text(&out.stdout).contains("save this check in your diary"), "{}", text(&out.stdout));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn every_cauda_equina_question_is_asked_explicitly() {
         let s = text(&spotter(&["check"], ALL_CLEAR).stdout);
         for phrase in [

@@ -182,6 +182,41 @@ fn plan_card_is_checked_before_the_work_and_says_where_it_went() {
 }
 
 #[test]
+fn plan_ics_writes_reminders_a_calendar_imports() {
+    let s = Scratch::new("ics");
+    let seed = example("plan-seed-story.json");
+    let seed = seed.to_str().unwrap();
+    let ics = s.path("reminders.ics");
+    // Bad flags are refused before the work (these answers do not exist).
+    let missing = s.path("missing.json");
+    let err = refused(&["plan", "--answers", &missing, "--ics", &s.path("reminders.txt"), "--leg-days", "mon"]);
+    assert!(err.contains("--ics"), "{err}");
+    let err = refused(&["plan", "--answers", &missing, "--ics", &ics, "--leg-days", "mon,funday"]);
+    assert!(err.contains("--leg-days: \"funday\" is not a day of the week"), "{err}");
+    let err = refused(&["plan", "--answers", &missing, "--ics", &ics, "--leg-days", "mon", "--session-time", "25:00"]);
+    assert!(err.contains("--session-time"), "{err}");
+    let err = refused(&["plan", "--answers", seed, "--ics", &ics]);
+    assert!(err.contains("no leg days were named"), "{err}");
+    let err = refused(&["plan", "--answers", seed, "--leg-days", "mon"]);
+    assert!(err.contains("--ics"), "--leg-days needs --ics: {err}");
+    assert!(!std::path::Path::new(&ics).exists());
+
+    let out = spotter(&["plan", "--answers", seed, "--ics", &ics, "--leg-days", "mon,thu", "--work-hours", "08:30-16:30"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains(&format!("Reminders written to {ics}: the ")) && said.contains("warm-up at 17:45 on mon, thu"), "{said}");
+    let cal = std::fs::read_to_string(&ics).unwrap();
+    assert!(cal.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{}", &cal[..cal.len().min(200)]);
+    assert!(cal.trim_end().ends_with("END:VCALENDAR"));
+    assert!(cal.contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TH"));
+    assert!(cal.contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"));
+    assert_eq!(cal.matches("BEGIN:VEVENT").count(), cal.matches("BEGIN:VALARM").count());
+    assert!(cal.matches("BEGIN:VEVENT").count() > 2);
+    assert!(text(&out.stdout).contains("Warm-up"), "the plan is printed too");
+    assert_eq!(s.names(), ["notes.mp4", "reminders.ics", "somefile"]);
+}
+
+#[test]
 fn negative_numbers_reach_the_range_checks_of_every_numeric_flag() {
     let uiprmd = root().join("crates/spotter-motion/tests/data/ui-prmd/m01_s01_e01_positions.txt.gz");
     let uiprmd = uiprmd.to_str().unwrap();

@@ -142,7 +142,9 @@ test('an urgent story gives the same-day result, its reasons, and no training pl
   await walk(page, fixture('intake-urgent.json'));
   assert.equal(await page.locator('[data-tier]').getAttribute('data-tier'), 'urgent');
   assert.ok(await page.locator('[data-rule="U5"]').count() === 1, 'pain worse on coughing or sneezing');
-  assert.equal(await page.getByRole('button').count(), 0, 'no way on to a plan at urgent');
+  assert.equal(await page.locator('form[action="/check"] button, form[action="/plan"] button').count(), 0, 'no way on to a plan at urgent');
+  assert.equal(await page.getByRole('button').count(), 1, 'only the offer to save the check in the diary');
+  assert.equal(await page.locator('form[action="/diary/check"] button[type="submit"]').count(), 1);
   assert.equal(await page.locator('.call-script').count(), 0);
 });
 
@@ -201,6 +203,7 @@ test('axe-core finds no serious or critical violation on any page, at 360 px and
     ['plan', (p) => p.goto(base + '/check').then(() => postForm(p, '/plan', form.toString())), 'section.block'],
     ['plan start', (p) => p.goto(base + '/plan'), 'a[href="/check"]'],
     ['not found', (p) => p.goto(base + '/nothing-here'), '.error'],
+    ['diary', (p) => p.goto(base + '/diary'), 'form.diary-form'],
   ];
   const found = [];
   for (const width of [360, 1280]) {
@@ -236,3 +239,36 @@ async function postForm(page, path, body) {
   }, [path, body]);
   await loaded;
 }
+
+test('the diary logs a day in a few taps without JavaScript and shows the record with its alerts on top', async (t) => {
+  // The seed story's week, logged through the API as the pages' own scripts would.
+  const seed = fixture('diary-seed-story.json');
+  for (const e of seed.entries) {
+    const r = await fetch(base + '/api/v1/diary?replace=true', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(e) });
+    assert.equal(r.status, 201, await r.text());
+  }
+  for (const c of seed.checks) {
+    const r = await fetch(`${base}/api/v1/checks?date=${c.date}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c.answers) });
+    assert.equal(r.status, 201, await r.text());
+  }
+  const page = await phonePage(t);
+  await page.goto(base + '/diary');
+  // The alert comes first: three rest days without improvement, book a professional.
+  const first = await page.locator('li.alert').first().getAttribute('data-alert');
+  assert.ok(['no_improvement_after_rest', 'red_flag', 'tier_raised'].includes(first), first);
+  assert.equal(await page.locator('[data-alert="no_improvement_after_rest"]').count(), 1);
+  assert.equal(await page.locator('.diary-status [data-tier="see_professional"]').count(), 1);
+  assert.equal(await page.locator('figure.chart svg circle').count(), seed.entries.length);
+  await page.screenshot({ path: join(root, 'docs', 'web-diary-360.png'), fullPage: true });
+  // Log today: a few taps and the submit button.
+  await page.locator('label[for="pain_now-3"]').click();
+  await page.locator('label[for="trained-0"]').click();
+  await page.locator('input[name="exercises"][value="back_squat"]').check();
+  await page.locator('label[for="warmed_up-0"]').click();
+  await page.locator('label[for="pain_after_training-2"]').click();
+  await Promise.all([page.waitForURL(/\/diary\?saved=/), page.locator('form.diary-form button[type="submit"]').click()]);
+  assert.match(await page.locator('.saved').innerText(), /Saved: your entry for/);
+  const list = await (await fetch(base + '/api/v1/diary')).json();
+  const last = list.entries[list.entries.length - 1];
+  assert.deepEqual([last.pain_now, last.trained, last.exercises, last.warmed_up, last.pain_after_training], [3, true, ['back_squat'], true, 2]);
+});

@@ -4,6 +4,7 @@
 //! the CLI prints.
 
 mod api;
+mod diary;
 mod form;
 mod headers;
 mod limits;

@@ -285,7 +285,7 @@ async fn a_form_that_is_not_the_checks_is_refused_with_a_page() {
 }
 
 /// The fixture as the plan form sends it.
-fn as_form(answers: &str) -> String {
+pub fn as_form(answers: &str) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     for (k, v) in fixture(answers) {
         for value in pick(&fixture(answers), &k) {
@@ -332,4 +332,37 @@ async fn the_plan_needs_complete_answers() {
     let r = get("/plan").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("href=\"/check\""));
+}
+
+#[tokio::test]
+async fn the_plan_page_offers_its_reminders_as_a_calendar_file() {
+    let html = post_form("/plan", as_form(SELF_CARE)).await.text();
+    let form = form_html(&html, "/plan/calendar").expect("the calendar form");
+    // As a person fills it in: Monday and Thursday legs at 19:00, the work days left as offered.
+    let body = submit(form, |name, _, offered| match name {
+        "leg_days" => vec!["mon".into(), "thu".into()],
+        "work_days" => offered[..5].to_vec(),
+        "session_time" => vec!["19:00".into()],
+        "work_start" => vec!["08:00".into()],
+        "work_end" => vec!["16:00".into()],
+        _ => Vec::new(),
+    });
+    let r = post_form("/plan/calendar", body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.content_type(), "text/calendar; charset=utf-8");
+    let ics = r.text();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    let warmup = ics.split("BEGIN:VEVENT").find(|e| e.contains("UID:spotter-warmup@spotter.local")).expect("the warm-up event");
+    assert!(warmup.contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TH"));
+    assert!(warmup.contains("T184500"), "15 minutes before 19:00: {warmup}");
+    let breaks = ics.matches("UID:spotter-sitting-break-").count();
+    assert!(breaks >= 8, "sitting breaks through 08:00 to 16:00: {breaks}");
+    assert!(!ics.contains("sitting-break-16") || ics.contains("sitting-break-1600"), "none after 16:00");
+    // No leg day ticked: the page says what is missing.
+    let none = body.split('&').filter(|p| !p.starts_with("leg_days=")).collect::<Vec<_>>().join("&");
+    let r = post_form("/plan/calendar", none).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("leg days"), "{}", r.text());
+    let r = post_form("/plan/calendar", format!("{body}&leg_days=someday")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
