@@ -8,7 +8,7 @@
 //!   without TLS); [`serve`] binds, says `listening on http://HOST:PORT`, and serves until the
 //!   shutdown future completes, finishing the requests in flight.
 //!
-//! Modules: `api` (the JSON routes), `diary` (the diary's JSON routes and the `/diary` page), `pages` (server-rendered pages), `questionnaire` (which
+//! Modules: `api` (the JSON routes), `diary` (the diary's JSON routes and the `/diary` page), `warmup` (the guided warm-up player), `pages` (server-rendered pages), `questionnaire` (which
 //! questions the check asks next, and reading the form's answers), `html` (escaping and the page
 //! layout from `web/`), `openapi` (the route table and the OpenAPI document built from it),
 //! `layers` (security headers, timeouts, logs), `error` (one error type mapped to status codes).
@@ -21,6 +21,7 @@ mod layers;
 mod openapi;
 mod pages;
 mod questionnaire;
+mod warmup;
 
 use std::future::Future;
 use std::io::Write;
@@ -183,7 +184,7 @@ impl AppState {
 /// The whole app: pages, the JSON API, static assets, with body limits, timeouts, security
 /// headers and request logs on every route.
 pub fn router(state: AppState) -> axum::Router {
-    let app = axum::Router::new().merge(api::routes()).merge(diary::routes()).merge(pages::routes()).with_state(state.clone());
+    let app = axum::Router::new().merge(api::routes()).merge(diary::routes()).merge(warmup::routes()).merge(pages::routes()).with_state(state.clone());
     layers::apply(app, state)
 }
 

@@ -197,6 +197,16 @@ pub const ROUTES: &[Route] = &[
         body: Body::Form,
         responses: &[(200, "The calendar", "text/calendar", ""), (422, "Answers incomplete, a bad day or time, or nothing to remind of", HTML, "")],
     },
+    Route { method: "get", path: "/warmup", summary: "Page: how to get to the warm-up player", query: &[], body: Body::None, responses: &[(200, "Page", HTML, "")] },
+    Route {
+        method: "post",
+        path: "/warmup",
+        summary: "Page: the guided warm-up player of complete answers (form fields by item id, `minutes`)",
+        query: &[],
+        body: Body::Form,
+        responses: &[(200, "Page", HTML, ""), (422, "Answers incomplete or invalid, or no warm-up at this tier", HTML, "")],
+    },
+    Route { method: "get", path: "/assets/warmup.js", summary: "The warm-up player's script", query: &[], body: Body::None, responses: &[(200, "JavaScript", "text/javascript", "")] },
     Route { method: "get", path: "/assets/style.css", summary: "The stylesheet", query: &[], body: Body::None, responses: &[(200, "CSS", "text/css", "")] },
 ];
 

@@ -56,6 +56,16 @@ pub fn error_page(disclaimer: &str, status: StatusCode, message: &str) -> Respon
     page(status, Page { title: "Something went wrong", main, header: true, body_class: "error-page" }, disclaimer)
 }
 
+/// A page of the app with its status (for the other page modules).
+pub fn html_page(status: StatusCode, p: Page<'_>, disclaimer: &str) -> Response {
+    page(status, p, disclaimer)
+}
+
+/// [`complete_form`] for the other page modules: the refusal as (status, message).
+pub fn complete_form_pub(kb: &Kb, headers: &HeaderMap, body: Result<Bytes, BytesRejection>, extra: &[&str]) -> Result<(FormAnswers, Option<f64>), (StatusCode, String)> {
+    complete_form(kb, headers, body, extra).map_err(|PageError(s, m)| (s, m))
+}
+
 fn page(status: StatusCode, p: Page<'_>, disclaimer: &str) -> Response {
     let mut r = (status, p.render(disclaimer)).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -382,7 +392,8 @@ fn plan_actions(form: &FormAnswers) -> String {
     let fields = hidden_fields(form);
     format!(
         "<div class=\"actions\">\n<form method=\"post\" action=\"/plan\">\n{fields}<button type=\"submit\">Printable plan</button>\n</form>\n\
-         <form method=\"post\" action=\"/plan/card\">\n{fields}<input type=\"hidden\" name=\"format\" value=\"pdf\">\n<button type=\"submit\">Download the card (PDF)</button>\n</form>\n</div>\n"
+         <form method=\"post\" action=\"/plan/card\">\n{fields}<input type=\"hidden\" name=\"format\" value=\"pdf\">\n<button type=\"submit\">Download the card (PDF)</button>\n</form>\n\
+         <form method=\"post\" action=\"/warmup\">\n{fields}<button type=\"submit\" class=\"secondary\">Start the guided warm-up</button>\n</form>\n</div>\n"
     )
 }
 
@@ -510,6 +521,7 @@ async fn plan_page(State(s): State<AppState>, headers: HeaderMap, body: Result<B
         m,
         "<div class=\"actions\">\n<form method=\"post\" action=\"/plan/card\">\n{fields}<input type=\"hidden\" name=\"minutes\" value=\"{budget}\">\n\
          <input type=\"hidden\" name=\"format\" value=\"pdf\">\n<button type=\"submit\">Download the card (PDF)</button>\n</form>\n\
+         <form method=\"post\" action=\"/warmup\">\n{fields}<input type=\"hidden\" name=\"minutes\" value=\"{budget}\">\n<button type=\"submit\" class=\"secondary\">Start the guided warm-up</button>\n</form>\n\
          <form method=\"post\" action=\"/plan\" class=\"number\">\n{fields}<label for=\"minutes\">Warm-up minutes, 5 to 10</label>\n\
          <input type=\"number\" id=\"minutes\" name=\"minutes\" min=\"5\" max=\"10\" step=\"0.5\" value=\"{}\">\n<button type=\"submit\">Change the warm-up time</button>\n</form>\n</div>\n\
          <p class=\"no-print\">To print this page, use your browser's Print command: it prints the plan alone, without the menus.</p>\n",

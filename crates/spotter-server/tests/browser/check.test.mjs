@@ -204,6 +204,7 @@ test('axe-core finds no serious or critical violation on any page, at 360 px and
     ['plan start', (p) => p.goto(base + '/plan'), 'a[href="/check"]'],
     ['not found', (p) => p.goto(base + '/nothing-here'), '.error'],
     ['diary', (p) => p.goto(base + '/diary'), 'form.diary-form'],
+    ['warm-up player', (p) => p.goto(base + '/check').then(() => postForm(p, '/warmup', form.toString())), '#player-start'],
   ];
   const found = [];
   for (const width of [360, 1280]) {
@@ -271,4 +272,103 @@ test('the diary logs a day in a few taps without JavaScript and shows the record
   const list = await (await fetch(base + '/api/v1/diary')).json();
   const last = list.entries[list.entries.length - 1];
   assert.deepEqual([last.pain_now, last.trained, last.exercises, last.warmed_up, last.pain_after_training], [3, true, ['back_squat'], true, 2]);
+});
+
+test('the warm-up player runs on wall-clock deadlines, with get-ready, side-switch and end cues, and the screen kept awake', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  t.after(() => context.close());
+  // Record the cues the device would give: vibrations, wake-lock requests.
+  await context.addInitScript(() => {
+    window.__vibrations = [];
+    window.__wakeRequests = 0;
+    navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };
+    Object.defineProperty(navigator, 'wakeLock', {
+      configurable: true,
+      value: {
+        request: async () => {
+          window.__wakeRequests += 1;
+          const lock = new EventTarget();
+          lock.release = async () => { lock.dispatchEvent(new Event('release')); };
+          window.__lock = lock;
+          return lock;
+        },
+      },
+    });
+    window.__setVisible = (visible) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (visible ? 'visible' : 'hidden') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+  });
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date('2026-12-04T17:45:00') });
+  const selfCare = fixture('intake-self-care.json');
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(selfCare)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, String(x));
+  await page.goto(base + '/plan');
+  await postForm(page, '/warmup', form.toString());
+  const routine = JSON.parse(await page.locator('#player').getAttribute('data-routine'));
+  const text = (id) => page.locator(id).innerText();
+  assert.equal(await text('#player-step'), 'Get ready', 'before the start the player shows the get-ready step');
+
+  await page.locator('#player-start').click();
+  assert.equal(await text('#player-step'), 'Get ready');
+  assert.equal(await text('#player-clock'), '0:05');
+  assert.equal(await page.evaluate(() => window.__wakeRequests), 1, 'the screen is kept awake from the start');
+  await page.clock.runFor(2000);
+  assert.equal(await text('#player-clock'), '0:03');
+  // The first drill: its name, its cue and a vibration.
+  await page.clock.runFor(3100);
+  assert.equal(await text('#player-step'), `Drill 1 of ${routine.drills.length}`);
+  assert.equal(await text('#now-title'), routine.drills[0].name);
+  assert.match(await text('#player-cue'), new RegExp('^Now: ' + routine.drills[0].name));
+  assert.equal(await page.evaluate(() => window.__vibrations.length), 1);
+  await page.screenshot({ path: join(root, 'docs', 'web-warmup-360.png'), fullPage: true });
+
+  // The side switch of the first per-side drill.
+  const right = routine.steps.findIndex((s) => s.side === 'right side');
+  assert.ok(right > 0, 'the warm-up has a per-side drill');
+  const now = () => page.evaluate(() => Date.now());
+  const t0 = (await now()) - routine.steps[1].start_ms; // wall-clock time of the routine's zero
+  await page.clock.runFor(t0 + routine.steps[right].start_ms + 300 - (await now()));
+  assert.match(await text('#player-cue'), /^Switch sides: now the right side/);
+  assert.equal(await text('#player-side'), 'The right side');
+
+  // Hidden for a while (the browser throttles timers and drops the wake lock): on return the
+  // player shows the step the clock says, and asks for the wake lock again.
+  await page.evaluate(() => { window.__setVisible(false); return window.__lock.release(); });
+  const target = Math.min(routine.steps.length - 2, right + 3);
+  await page.clock.fastForward(t0 + routine.steps[target].start_ms + 1000 - (await now()));
+  await page.evaluate(() => window.__setVisible(true));
+  const s = routine.steps[target];
+  assert.equal(await text('#now-title'), routine.drills[s.drill].name, 'right again at once after the tab comes back');
+  assert.equal(await page.evaluate(() => window.__wakeRequests), 2, 'the wake lock is asked for again');
+
+  // Pause holds the clock; skip goes to the next step; back to this step's start.
+  await page.locator('#player-pause').click();
+  const held = await text('#player-clock');
+  await page.clock.runFor(10000);
+  assert.equal(await text('#player-clock'), held);
+  await page.locator('#player-pause').click();
+  await page.locator('#player-skip').click();
+  const afterSkip = routine.steps[target + 1];
+  assert.equal(await text('#player-clock'), `${Math.floor(afterSkip.length_ms / 60000)}:${String(Math.round(afterSkip.length_ms / 1000) % 60).padStart(2, '0')}`);
+  await page.clock.runFor(3000);
+  await page.locator('#player-back').click();
+  assert.equal(await text('#now-title'), routine.drills[afterSkip.drill].name);
+
+  // The end: sound, vibration and a flash, once.
+  const vibrationsBefore = await page.evaluate(() => {
+    window.__flashed = false;
+    new MutationObserver(() => { if (document.body.classList.contains('player-flash')) window.__flashed = true; })
+      .observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    return window.__vibrations.length;
+  });
+  await page.clock.runFor(routine.total_ms);
+  assert.match(await text('#player-cue'), /^Done/);
+  assert.equal(await text('#player-step'), 'Finished');
+  assert.ok(await page.evaluate(() => window.__flashed), 'the screen flashes');
+  const vibrations = await page.evaluate(() => window.__vibrations);
+  assert.deepEqual(vibrations[vibrations.length - 1], [300, 150, 300, 150, 600], 'the end vibration');
+  assert.ok(vibrations.length > vibrationsBefore);
+  assert.ok(!(await page.evaluate(() => document.body.classList.contains('player-flash'))), 'the flash is brief');
 });

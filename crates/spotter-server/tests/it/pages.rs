@@ -366,3 +366,43 @@ async fn the_plan_page_offers_its_reminders_as_a_calendar_file() {
     let r = post_form("/plan/calendar", format!("{body}&leg_days=someday")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_warm_up_player_gets_the_timer_of_spotter_warmup() {
+    let r = get("/warmup").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("href=\"/check\""));
+    // The plan page leads to it with the answers.
+    let html = post_form("/plan", as_form(SELF_CARE)).await.text();
+    let form = form_html(&html, "/warmup").expect("the player's form on the plan page");
+    let r = post_form("/warmup", submit(form, |_, _, _| Vec::new())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("<script src=\"/assets/warmup.js\" defer></script>"));
+    assert!(page.contains("Keep this tab open"));
+    // The timeline in data-routine is the Rust timer's, step by step.
+    let start = page.find("data-routine=\"").expect("data-routine") + "data-routine=\"".len();
+    let raw = &page[start..start + page[start..].find('"').unwrap()];
+    let json: serde_json::Value = serde_json::from_str(&raw.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")).expect("JSON");
+    let answers = spotter_app::read_answers(kb(), SELF_CARE, "t").expect("answers");
+    let (plan, _) = spotter_app::plan(kb(), &answers, None).expect("plan");
+    let routine = spotter_coach::timer::Routine::from_plan(&plan, spotter_coach::timer::DEFAULT_GET_READY_SECONDS).expect("a routine");
+    assert_eq!(json["total_ms"].as_u64(), Some(routine.total().as_millis() as u64));
+    let steps = json["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), routine.steps().len());
+    assert_eq!(steps[0]["kind"], "get_ready");
+    for (s, r) in steps.iter().zip(routine.steps()) {
+        assert_eq!(s["start_ms"].as_u64(), Some(r.start.as_millis() as u64));
+        assert_eq!(s["length_ms"].as_u64(), Some(r.length.as_millis() as u64));
+    }
+    assert_eq!(json["drills"].as_array().unwrap().len(), routine.drills().len());
+    // The script is served by Spotter itself.
+    let js = get("/assets/warmup.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert_eq!(js.content_type(), "text/javascript; charset=utf-8");
+    assert!(js.text().contains("wakeLock"));
+    // No warm-up at urgent: the page says why.
+    let r = post_form("/warmup", as_form(URGENT)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("no warm-up"), "{}", r.text());
+}
