@@ -14,6 +14,7 @@
 //! This crate does the IO the orchestration needs (it reads the input files, runs ffmpeg, loads
 //! the model files); it never prints, prompts or exits.
 
+pub mod alloc;
 pub mod analyze;
 pub mod input;
 pub mod video;

@@ -193,6 +193,9 @@ impl PoseSession {
             last_t = result.keypoints.t;
             on_frame(result.keypoints)?;
             progress.advance(1);
+            if n % crate::alloc::TRIM_EVERY_FRAMES == 0 {
+                crate::alloc::release_free_memory();
+            }
         }
         let wall_s = started.elapsed().as_secs_f64();
         progress.finish();
