@@ -16,6 +16,7 @@
 
 pub mod alloc;
 pub mod analyze;
+pub mod card;
 pub mod input;
 pub mod video;
 

@@ -237,20 +237,10 @@ fn schedule(a: &cli::PlanArgs) -> anyhow::Result<spotter_app::reminders::Schedul
 /// written whole or not at all (`output::write_atomic`).
 fn write_card(kb: &Kb, plan: &spotter_coach::Plan<'_>, path: &std::path::Path) -> anyhow::Result<String> {
     let ext = output::check_extension("--card", path, &["pdf", "png", "svg"])?;
-    let laid = spotter_report::lay_out(kb, plan).context("the card could not be made")?;
-    let (bytes, what) = match ext.as_str() {
-        "pdf" => (laid.pdf(), "PDF".to_string()),
-        // 2 pixels per point: 839 x 1191 for the A5 card, sharp on a phone screen.
-        "png" => {
-            let png = laid.png(2.0);
-            let size = png.as_ref().ok().and_then(|p| spotter_report::png_size_px(p));
-            (png, size.map_or("PNG".to_string(), |(w, h)| format!("PNG, {w} × {h} pixels")))
-        }
-        _ => (Ok(laid.svg().into_bytes()), "SVG".to_string()),
-    };
-    let bytes = bytes.context("the card could not be made")?;
-    output::write_atomic("--card", path, &bytes)?;
-    Ok(format!("Card written to {} (one A5 page, {what})", path.display()))
+    let format = spotter_app::card::CardFormat::parse(&ext).ok_or_else(|| input_error(format!("--card {}: give a .pdf, .png or .svg file", path.display())))?;
+    let card = spotter_app::card::render_card(kb, plan, format).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    output::write_atomic("--card", path, &card.bytes)?;
+    Ok(format!("Card written to {} (one A5 page, {})", path.display(), card.what))
 }
 
 fn warmup(kb: &Kb, a: &cli::WarmupArgs) -> anyhow::Result<()> {

@@ -56,40 +56,7 @@ async fn plan(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQue
     Ok(json_response(StatusCode::OK, pretty(&doc)))
 }
 
-/// A format of the printable card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardFormat {
-    Pdf,
-    Png,
-    Svg,
-}
-
-impl CardFormat {
-    pub fn parse(s: &str) -> Option<CardFormat> {
-        match s {
-            "pdf" => Some(CardFormat::Pdf),
-            "png" => Some(CardFormat::Png),
-            "svg" => Some(CardFormat::Svg),
-            _ => None,
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            CardFormat::Pdf => "application/pdf",
-            CardFormat::Png => "image/png",
-            CardFormat::Svg => "image/svg+xml",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            CardFormat::Pdf => "pdf",
-            CardFormat::Png => "png",
-            CardFormat::Svg => "svg",
-        }
-    }
-}
+pub use spotter_app::card::CardFormat;
 
 async fn card(State(s): State<AppState>, headers: HeaderMap, RawQuery(q): RawQuery, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
     let params = query_params(q.as_deref(), &["format", "minutes"])?;
@@ -110,17 +77,7 @@ pub async fn render_card(s: AppState, answers: Answers, minutes: Option<f64>, fo
     let made = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let _slot = slot;
         let (plan, _) = spotter_app::plan(&s.kb, &answers, minutes).map_err(|e| ApiError::from_app(&e))?;
-        let cannot = |e: spotter_report::ReportError| {
-            tracing::error!(error = %e, "card rendering failed");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the card could not be made")
-        };
-        let laid = spotter_report::lay_out(&s.kb, &plan).map_err(cannot)?;
-        match format {
-            CardFormat::Pdf => laid.pdf().map_err(cannot),
-            // 2 pixels per point, as `spotter plan --card card.png`.
-            CardFormat::Png => laid.png(2.0).map_err(cannot),
-            CardFormat::Svg => Ok(laid.svg().into_bytes()),
-        }
+        spotter_app::card::render_card(&s.kb, &plan, format).map(|c| c.bytes).map_err(|e| ApiError::from_app(&e))
     })
     .await
     .map_err(|e| {
