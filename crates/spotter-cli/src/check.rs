@@ -85,7 +85,7 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
                 coach_out::write_summary(&mut out, kb, &plan)?;
                 let stdin = std::io::stdin();
                 let mut input = stdin.lock();
-                if FullResult.ask(&mut input, &mut out, echo)? {
+                if offer_full_result(&mut input, &mut out, echo)? {
                     render::write_result(&mut out, kb, &answers, Format::Text)?;
                     writeln!(out)?;
                     coach_out::write_plan(&mut out, kb, &plan, Format::Text)?;
@@ -104,7 +104,7 @@ pub fn run(kb: &Kb, a: &CheckArgs) -> anyhow::Result<()> {
     let record = a.record || (!json && !matches!(finished, Finished::Emergency) && {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
-        OfferDiary.ask(&mut input, &mut out, echo)?
+        offer_diary(&mut input, &mut out, echo)?
     });
     if record {
         let date = crate::diary::today();
@@ -398,46 +398,31 @@ fn read_reply<B: BufRead>(input: &mut B) -> anyhow::Result<Option<String>> {
     }
 }
 
-/// The offer to keep the check in the diary.
-struct OfferDiary;
-
-impl OfferDiary {
-    /// `true` for s (or y, yes, save).
-    fn ask(&self, input: &mut impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<bool> {
+/// An offer at the end of the check: `prompt`, then one reply; `true` when the reply is one of
+/// `yes` (after trimming, any case). Enter or the end of the input declines.
+fn offer(input: &mut impl BufRead, out: &mut dyn Write, echo: bool, prompt: &str, yes: &[&str]) -> anyhow::Result<bool> {
+    writeln!(out)?;
+    write!(out, "    {} ", paint(style::PROMPT, prompt))?;
+    out.flush()?;
+    let Some(reply) = read_reply(input)? else {
         writeln!(out)?;
-        write!(out, "    {} ", paint(style::PROMPT, "s to save this check in your diary, or Enter to finish >"))?;
-        out.flush()?;
-        let Some(reply) = read_reply(input)? else {
-            writeln!(out)?;
-            return Ok(false);
-        };
-        let reply = reply.trim().to_ascii_lowercase();
-        if echo {
-            writeln!(out, "{reply}")?;
-        }
-        Ok(matches!(reply.as_str(), "s" | "save" | "y" | "yes"))
+        return Ok(false);
+    };
+    let reply = reply.trim().to_ascii_lowercase();
+    if echo {
+        writeln!(out, "{reply}")?;
     }
+    Ok(yes.contains(&reply.as_str()))
 }
 
-/// The offer of the whole result after the short summary.
-struct FullResult;
+/// The offer to keep the check in the diary: s (or save, y, yes).
+fn offer_diary(input: &mut impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<bool> {
+    offer(input, out, echo, "s to save this check in your diary, or Enter to finish >", &["s", "save", "y", "yes"])
+}
 
-impl FullResult {
-    /// Asks whether to show everything; `true` for f (or y, full, more).
-    fn ask(&self, input: &mut impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<bool> {
-        writeln!(out)?;
-        write!(out, "    {} ", paint(style::PROMPT, "f for the full result here, or Enter to finish >"))?;
-        out.flush()?;
-        let Some(reply) = read_reply(input)? else {
-            writeln!(out)?;
-            return Ok(false);
-        };
-        let reply = reply.trim().to_ascii_lowercase();
-        if echo {
-            writeln!(out, "{reply}")?;
-        }
-        Ok(matches!(reply.as_str(), "f" | "full" | "y" | "yes" | "more"))
-    }
+/// The offer of the whole result after the short summary: f (or full, y, yes, more).
+fn offer_full_result(input: &mut impl BufRead, out: &mut dyn Write, echo: bool) -> anyhow::Result<bool> {
+    offer(input, out, echo, "f for the full result here, or Enter to finish >", &["f", "full", "y", "yes", "more"])
 }
 
 struct Prompter<'o, R> {

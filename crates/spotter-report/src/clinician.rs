@@ -12,18 +12,12 @@ use crate::{ReportError, describe, describe_lib};
 use serde::Serialize;
 use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue, Smart};
-use typst_as_lib::typst_kit_options::TypstKitFontOptions;
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("../templates/clinician.typ");
 
-static ENGINE: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| {
-    TypstEngine::builder()
-        .main_file(TEMPLATE)
-        .search_fonts_with(TypstKitFontOptions::default().include_system_fonts(false).include_embedded_fonts(true))
-        .build()
-});
+static ENGINE: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| crate::engine(TEMPLATE));
 
 /// What the page says, in words and plain numbers.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,18 +6,12 @@ use crate::ReportError;
 use serde::Serialize;
 use std::sync::LazyLock;
 use typst::foundations::{Bytes, Dict, IntoValue};
-use typst_as_lib::typst_kit_options::TypstKitFontOptions;
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("../templates/keyframe.typ");
 
-static ENGINE: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| {
-    TypstEngine::builder()
-        .main_file(TEMPLATE)
-        .search_fonts_with(TypstKitFontOptions::default().include_system_fonts(false).include_embedded_fonts(true))
-        .build()
-});
+static ENGINE: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| crate::engine(TEMPLATE));
 
 /// Largest frame side accepted, in pixels (a 4K phone frame is 3840).
 pub const MAX_SIDE_PX: u32 = 4096;

@@ -100,12 +100,16 @@ pub const FITS: [Fit; 17] = [
 /// Pixels per point accepted by [`card_png`] (1.0 is 72 dpi; 4.0 is 288 dpi).
 pub const PNG_SCALE: std::ops::RangeInclusive<f32> = 0.25..=10.0;
 
-static ENGINE: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| {
+static ENGINE: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| engine(TEMPLATE));
+
+/// A typst engine for one compiled-in template, with typst's embedded fonts only (never the
+/// system's), so the output is the same on every machine. Every template of this crate uses it.
+pub(crate) fn engine(template: &'static str) -> TypstEngine<TypstTemplateMainFile> {
     TypstEngine::builder()
-        .main_file(TEMPLATE)
+        .main_file(template)
         .search_fonts_with(TypstKitFontOptions::default().include_system_fonts(false).include_embedded_fonts(true))
         .build()
-});
+}
 
 /// The card as a one-page PDF.
 pub fn card_pdf(kb: &Kb, plan: &Plan<'_>) -> Result<Vec<u8>, ReportError> {

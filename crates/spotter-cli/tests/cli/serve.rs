@@ -4,30 +4,42 @@
 use super::*;
 use std::io::{BufRead, BufReader, Read};
 
-#[test]
-fn serve_announces_answers_and_stops_on_sigterm() {
-    let dir = std::env::temp_dir().join(format!("spotter-serve-cli-{}", std::process::id()));
+/// Starts `spotter serve --addr 127.0.0.1:0` with `extra` flags; the child and the HOST:PORT its
+/// first line names.
+fn start_serve(extra: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_spotter"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()])
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("spotter serve starts");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut first = String::new();
     stdout.read_line(&mut first).expect("first line");
     let addr = first.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {first:?}")).to_string();
+    (child, addr)
+}
+
+/// SIGTERM, then the exit status must be 0.
+fn stop_serve(mut child: std::process::Child) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs").success());
+    assert_eq!(child.wait().expect("exits").code(), Some(0), "SIGTERM stops the server cleanly");
+}
+
+#[test]
+fn serve_announces_answers_and_stops_on_sigterm() {
+    let dir = std::env::temp_dir().join(format!("spotter-serve-cli-{}", std::process::id()));
+    let (child, addr) = start_serve(&["--data-dir", dir.to_str().unwrap()]);
     let mut conn = std::net::TcpStream::connect(&addr).expect("connects");
     conn.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
     let mut reply = String::new();
     conn.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.ends_with("{\"status\":\"ok\"}"), "{reply}");
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs").success());
-    let status = child.wait().expect("exits");
-    assert_eq!(status.code(), Some(0));
+    stop_serve(child);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -60,17 +72,7 @@ fn the_cli_and_the_web_server_writing_one_sqlite_file_at_once_lose_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("spotter.db");
     let db_arg = db.to_str().unwrap().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spotter"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", &db_arg, "--data-dir", dir.to_str().unwrap()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spotter serve starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("first line");
-    let addr = first.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {first:?}")).to_string();
+    let (child, addr) = start_serve(&["--db", &db_arg, "--data-dir", dir.to_str().unwrap()]);
     let today = spotter_app::diary::today();
     let day = |n: i64| today.add_days(-n).expect("date").to_string();
     const EACH: i64 = 30;
@@ -117,8 +119,6 @@ fn the_cli_and_the_web_server_writing_one_sqlite_file_at_once_lose_nothing() {
     let (status, from_server) = http(&addr, "GET", "/api/v1/diary", "");
     assert_eq!(status, 200);
     assert_eq!(serde_json::from_str::<Value>(&from_server).unwrap(), listed);
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs").success());
-    assert_eq!(child.wait().expect("exits").code(), Some(0));
+    stop_serve(child);
     let _ = std::fs::remove_dir_all(&dir);
 }
